@@ -1,0 +1,43 @@
+"""The site search page; works on SQLite and PostgreSQL through Wagtail's database backend."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from .search import searchable_contributions
+
+MAX_QUERY_LENGTH = 200
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    error = ""
+    page_results = []
+    contribution_results = []
+    if len(query) > MAX_QUERY_LENGTH:
+        error = _("Please use fewer words (at most %(n)s characters).") % {"n": MAX_QUERY_LENGTH}
+        query = ""
+    if query:
+        page_results = list(Page.objects.live().public().specific().search(query)[:50])
+        for _model, public_queryset in searchable_contributions:
+            for obj in public_queryset().search(query)[:20]:
+                contribution_results.append(obj)
+    paginator = Paginator(page_results, 20)
+    try:
+        pages = paginator.page(request.GET.get("page", 1))
+    except (PageNotAnInteger, EmptyPage):
+        pages = paginator.page(1)
+    status = 400 if error else 200
+    return render(
+        request,
+        "civitas/search.html",
+        {
+            "title": _("Search"),
+            "query": query,
+            "results": pages,
+            "contribution_results": contribution_results,
+            "error": error,
+        },
+        status=status,
+    )

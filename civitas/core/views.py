@@ -1,0 +1,53 @@
+"""Views shared by every app: error pages and the rate-limit answer."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def rate_limited(request, exception=None):
+    """Tell the person to slow down (429) instead of failing."""
+    return render(
+        request,
+        "civitas/error.html",
+        {
+            "title": _("Too many requests"),
+            "message": _("You have sent too many requests in a short time. Please wait a minute."),
+        },
+        status=429,
+    )
+
+
+def bad_request(request, exception=None):
+    return render(
+        request,
+        "civitas/error.html",
+        {"title": _("Bad request"), "message": _("The request could not be understood.")},
+        status=400,
+    )
+
+
+def permission_denied(request, exception=None):
+    return render(
+        request,
+        "civitas/error.html",
+        {"title": _("Not allowed"), "message": _("You are not allowed to do this.")},
+        status=403,
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(
+        request,
+        "civitas/error.html",
+        {"title": _("Page not found"), "message": _("There is no page at this address.")},
+        status=404,
+    )
+
+
+def server_error(request):
+    return render(
+        request,
+        "civitas/error.html",
+        {"title": _("Something went wrong"), "message": _("Please try again later.")},
+        status=500,
+    )

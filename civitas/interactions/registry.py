@@ -1,0 +1,40 @@
+"""Which contribution models opt into which interactions, and which phase action each needs."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+
+from civitas.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class InteractionOptions:
+    """What a model allows: comments, supports, flags, follows; `*_action` names the phase action
+    that must be open (None: allowed in any phase while the process is public)."""
+
+    comments: bool = True
+    supports: bool = True
+    flags: bool = True
+    follows: bool = True
+    comment_action: str | None = "comment"
+    support_action: str | None = "support"
+
+
+interactables: Registry[InteractionOptions] = Registry("interactable models")
+
+
+def register(model, **options) -> None:
+    """Opt `model` into interactions, e.g. ``register(Idea, support_action="support")``."""
+    interactables.register(model._meta.label_lower, InteractionOptions(**options))
+
+
+def options_for(model_or_obj) -> InteractionOptions | None:
+    label = model_or_obj._meta.label_lower
+    return interactables.get(label) if label in interactables else None
+
+
+def model_for(label: str):
+    """The registered model for "app_label.model", or None."""
+    if label not in interactables:
+        return None
+    return apps.get_model(label)

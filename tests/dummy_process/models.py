@@ -1,0 +1,25 @@
+"""A minimal process and contribution, built only from kernel parts."""
+
+from django.db import models
+from wagtail.search import index
+
+from civitas.core.text import validate_clean_text
+from civitas.participation.models import Contribution, ProcessPage
+
+
+class DummyProcessPage(ProcessPage):
+    phase_types = ("dummy_process.collect", "dummy_process.review")
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list = []
+
+
+class Note(index.Indexed, Contribution):
+    text = models.TextField(max_length=2000, validators=[validate_clean_text])
+
+    search_fields = [index.SearchField("text")]
+
+    def __str__(self):
+        return self.text[:40]
+
+    def contribution_text(self) -> str:
+        return self.text

@@ -8,6 +8,7 @@ class DummyProcessConfig(AppConfig):
     label = "dummy_process"
 
     def ready(self):
+        from civitas.core.search import register_searchable
         from civitas.interactions.registry import register as register_interactions
         from civitas.participation.phases import PhaseType, register_phase_type
 
@@ -18,3 +19,4 @@ class DummyProcessConfig(AppConfig):
         )
         register_phase_type(PhaseType("dummy_process.review", "Review", {"comment"}))
         register_interactions(Note)
+        register_searchable(Note, lambda: Note.objects.visible())

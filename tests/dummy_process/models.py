@@ -12,6 +12,13 @@ class DummyProcessPage(ProcessPage):
     parent_page_types = ["home.HomePage"]
     subpage_types: list = []
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["notes"] = (
+            Note.objects.visible().filter(process=self).select_related("author").order_by("pk")
+        )
+        return context
+
 
 class Note(index.Indexed, Contribution):
     text = models.TextField(max_length=2000, validators=[validate_clean_text])

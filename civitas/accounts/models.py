@@ -1,11 +1,14 @@
 """People: the custom user, their roles, and their consent to the terms."""
 
+import rules
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.text import validate_clean_text
@@ -31,9 +34,14 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def create_superuser(self, email, password=None, **extra_fields):
+        """A superuser holds the administrator role, from which admin access is derived."""
+        from .services import role_assign
+
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
-        return self._create_user(email, password, **extra_fields)
+        user = self._create_user(email, password, **extra_fields)
+        role_assign(user=user, role=Role.ADMINISTRATOR, by=None, note="createsuperuser")
+        return user
 
 
 class User(AbstractUser):
@@ -87,6 +95,13 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.display_name or self.email.split("@")[0]
+
+    def has_perm(self, perm, obj=None):
+        """Civitas permissions are decided by their rules alone, superusers included, so that
+        phase and context checks (e.g. voting closed) hold for everyone."""
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     @property
     def is_deleted(self) -> bool:
@@ -194,8 +209,22 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         if self.scope_type_id:
-            return f"{self.user} — {self.get_role_display()} ({self.scope})"
+            return f"{self.user} — {self.get_role_display()} ({self.scope_label()})"
         return f"{self.user} — {self.get_role_display()}"
+
+    @admin.display(description=_("person"), ordering="user__email")
+    def person_label(self) -> str:
+        return f"{self.user.public_name} <{self.user.email}>"
+
+    @admin.display(description=_("held for"))
+    def scope_label(self) -> str:
+        """What the role is held for: the whole site, or the named object."""
+        if not self.scope_type_id:
+            return str(_("Whole site"))
+        scope = self.scope
+        if scope is None:
+            return str(_("Removed object #%(id)s") % {"id": self.scope_id})
+        return f"{capfirst(self.scope_type.name)}: {scope}"
 
 
 class TermsConsent(models.Model):

@@ -4,6 +4,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
 from .search import searchable_contributions
 
@@ -21,7 +22,7 @@ def search(request):
     if query:
         page_results = list(Page.objects.live().public().specific().search(query)[:50])
         for _model, public_queryset in searchable_contributions:
-            for obj in public_queryset().search(query)[:20]:
+            for obj in get_search_backend().search(query, public_queryset())[:20]:
                 contribution_results.append(obj)
     paginator = Paginator(page_results, 20)
     try:

@@ -255,6 +255,16 @@ def new_receipt_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
+# Contribution models that are searchable list these in their search_fields, so that site search
+# can keep to visible input of public processes.
+CONTRIBUTION_SEARCH_FIELDS = [
+    index.FilterField("hidden_at"),
+    index.FilterField("process_id"),
+    index.FilterField("channel"),
+    index.FilterField("created_at"),
+]
+
+
 class ContributionQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(hidden_at__isnull=True)

@@ -4,7 +4,7 @@ from django.db import models
 from wagtail.search import index
 
 from civitas.core.text import validate_clean_text
-from civitas.participation.models import Contribution, ProcessPage
+from civitas.participation.models import CONTRIBUTION_SEARCH_FIELDS, Contribution, ProcessPage
 
 
 class DummyProcessPage(ProcessPage):
@@ -23,7 +23,7 @@ class DummyProcessPage(ProcessPage):
 class Note(index.Indexed, Contribution):
     text = models.TextField(max_length=2000, validators=[validate_clean_text])
 
-    search_fields = [index.SearchField("text")]
+    search_fields = [*CONTRIBUTION_SEARCH_FIELDS, index.SearchField("text")]
 
     def __str__(self):
         return self.text[:40]

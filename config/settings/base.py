@@ -128,9 +128,14 @@ WSGI_APPLICATION = "config.wsgi.application"
 # Database: SQLite in WAL mode by default, PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
+    # Under ASGI (daphne) every request runs its sync code in a thread of its own, so a
+    # persistent connection is left behind by each of those threads: connections pile up
+    # instead of being reused. Close them after each request unless DB_CONN_MAX_AGE says so.
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+            DATABASE_URL,
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+            conn_health_checks=True,
         )
     }
 else:

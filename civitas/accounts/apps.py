@@ -8,8 +8,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from wagtail.models import Page
+
         from civitas.core.privacy import personal_data_exporters
 
+        from .models import Role
         from .privacy import export_account
+        from .scopes import resolve_process_page, role_scopes
 
         personal_data_exporters.register("accounts", export_account)
+        # Moderators can hold their role for one process page instead of the whole site.
+        role_scopes.register_model(Page, roles=[Role.MODERATOR], resolve=resolve_process_page)

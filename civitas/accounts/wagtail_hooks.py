@@ -1,7 +1,19 @@
-"""Wagtail admin integration of accounts: audit log actions."""
+"""Wagtail admin integration of accounts: role assignments, people, audit log actions."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from .admin_views import RoleAssignmentPermissionPolicy, RoleAssignmentViewSet
+from .models import RoleAssignment
+
+# Registered before the viewset so Wagtail never creates its model-permission fallback.
+register_permission_policy(RoleAssignment, RoleAssignmentPermissionPolicy(RoleAssignment))
+
+
+@hooks.register("register_admin_viewset")
+def register_role_assignment_viewset():
+    return RoleAssignmentViewSet("role_assignments", url_prefix="roles")
 
 
 @hooks.register("register_log_actions")
@@ -9,4 +21,8 @@ def register_account_log_actions(actions):
     actions.register_action("accounts.role.assigned", _("Assign role"), _("Role assigned"))
     actions.register_action("accounts.role.revoked", _("Revoke role"), _("Role revoked"))
     actions.register_action("accounts.profile.updated", _("Update profile"), _("Profile updated"))
+    actions.register_action("accounts.terms.accepted", _("Accept terms"), _("Terms accepted"))
+    actions.register_action(
+        "accounts.data.exported", _("Download personal data"), _("Personal data downloaded")
+    )
     actions.register_action("accounts.account.deleted", _("Delete account"), _("Account deleted"))

@@ -52,7 +52,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users app with forms for the Civitas user model (no first/last name).
+    "civitas.accounts.wagtail_users.CivitasUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "civitas.accounts.middleware.PreferredLanguageMiddleware",
+    "civitas.accounts.middleware.TermsConsentMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -264,9 +266,6 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "ods"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 8 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAIL_USER_EDIT_FORM = "civitas.accounts.forms.WagtailUserEditForm"
-WAGTAIL_USER_CREATION_FORM = "civitas.accounts.forms.WagtailUserCreationForm"
-WAGTAIL_USER_CUSTOM_FIELDS = ["display_name", "preferred_language"]
 WAGTAILUSERS_PASSWORD_ENABLED = True
 
 # E-mail: console by default.

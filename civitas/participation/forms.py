@@ -1,22 +1,10 @@
 """Admin form of process pages: phase types from the registry, phases checked as a whole."""
 
-from django import forms
 from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminPageForm
 
 
 class ProcessPageForm(WagtailAdminPageForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [("", "---------"), *type(self.instance).allowed_phase_types()]
-        formset = self.formsets.get("phases")
-        if formset is not None:
-            for form in [*formset.forms, formset.empty_form]:
-                if "phase_type" in form.fields:
-                    form.fields["phase_type"] = forms.ChoiceField(
-                        choices=choices, label=form.fields["phase_type"].label
-                    )
-
     def clean(self):
         cleaned = super().clean()
         from .models import Phase, validate_phases

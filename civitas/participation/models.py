@@ -3,6 +3,7 @@
 import secrets
 import uuid
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -88,7 +89,9 @@ class Phase(Orderable):
     objects = PhaseQuerySet.as_manager()
 
     panels = [
-        FieldPanel("phase_type"),
+        # Choices are read from the registry when the form renders; the page form then checks
+        # the type is one this kind of process accepts.
+        FieldPanel("phase_type", widget=forms.Select(choices=phase_type_choices)),
         FieldPanel("title"),
         FieldPanel("description"),
         FieldPanel("starts_at"),

@@ -8,8 +8,17 @@ class InteractionsConfig(AppConfig):
     verbose_name = _("Interactions")
 
     def ready(self):
+        from civitas.accounts.signals import account_deleting
         from civitas.core.privacy import personal_data_exporters
 
+        from .kinds import register_kinds
         from .privacy import export_interactions
+        from .services import forget_person
 
         personal_data_exporters.register("interactions", export_interactions)
+        register_kinds()
+        account_deleting.connect(
+            lambda sender, user, **kwargs: forget_person(user),
+            weak=False,
+            dispatch_uid="interactions.forget_person",
+        )

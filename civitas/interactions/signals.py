@@ -23,3 +23,18 @@ content_hidden = DomainEvent(
     "A moderator hid an object. Arguments: target (object), by (User), reason (str).",
     ("target", "by", "reason"),
 )
+comment_edited = DomainEvent(
+    "interactions.comment_edited",
+    "The author changed a comment's text. Arguments: comment (Comment).",
+    ("comment",),
+)
+comment_deleted = DomainEvent(
+    "interactions.comment_deleted",
+    "The author deleted a comment (its text is gone, replies stay). Arguments: comment (Comment).",
+    ("comment",),
+)
+content_unhidden = DomainEvent(
+    "interactions.content_unhidden",
+    "A moderator made hidden content visible again. Arguments: target (object), by (User).",
+    ("target", "by"),
+)

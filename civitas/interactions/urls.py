@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "interactions"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:label>/<int:pk>/support/", views.support, name="support"),
+    path("<str:label>/<int:pk>/follow/", views.follow, name="follow"),
+    path("<str:label>/<int:pk>/comments/", views.comment_create, name="comment"),
+    path("<str:label>/<int:pk>/flag/", views.flag, name="flag"),
+    path("comments/<int:pk>/reply/", views.comment_reply, name="comment_reply"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
+]

@@ -1,0 +1,80 @@
+"""``{% interactions_panel obj %}``: supports, follow, flag and threaded comments for one object."""
+
+from urllib.parse import quote
+
+from django import template
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from civitas.interactions.registry import options_for
+from civitas.interactions.rules import denial
+from civitas.interactions.selectors import comment_thread, person_state
+from civitas.interactions.services import MAX_COMMENT_DEPTH, support_count
+from civitas.interactions.targets import target_key
+from civitas.interactions.validators import COMMENT_MAX_LENGTH
+
+register = template.Library()
+
+PANEL_ACTIONS = {
+    "comment": "interactions.add_comment",
+    "support": "interactions.add_support",
+    "follow": "interactions.follow",
+    "flag": "interactions.flag",
+}
+
+
+def walk(comments):
+    for comment in comments:
+        yield comment
+        yield from walk(comment.thread_replies)
+
+
+def mark_comment_actions(thread, user, can) -> int:
+    """Set can_reply/can_edit/can_delete/can_flag on every comment (no queries: derived from the
+    panel's permissions); returns how many comments are visible."""
+    visible = 0
+    for comment in walk(thread):
+        present = comment.deleted_at is None and comment.hidden_at is None
+        own = user.is_authenticated and comment.author_id == user.pk
+        visible += present
+        comment.can_reply = present and can["comment"] and comment.depth < MAX_COMMENT_DEPTH
+        comment.can_edit = present and own and can["comment"]
+        comment.can_delete = own and comment.deleted_at is None
+        comment.can_flag = present and not own and can["flag"]
+    return visible
+
+
+@register.inclusion_tag("interactions/panel.html", takes_context=True)
+def interactions_panel(context, obj):
+    """Render the interactions of a registered object; renders nothing for other objects."""
+    options = options_for(obj) if obj is not None else None
+    if options is None:
+        return {"panel": None}
+    request = context.get("request")
+    user = getattr(request, "user", None) or AnonymousUser()
+    next_path = request.get_full_path() if request is not None else "/"
+    refusals = {action: denial(perm, user, obj) for action, perm in PANEL_ACTIONS.items()}
+    can = {action: refusal is None for action, refusal in refusals.items()}
+    thread = comment_thread(obj) if options.comments else []
+    comment_count = mark_comment_actions(thread, user, can)
+    label = target_key(obj)
+    return {
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+        "panel": {
+            "key": f"{label.replace('.', '-')}-{obj.pk}",
+            "label": label,
+            "pk": obj.pk,
+            "options": options,
+            "next": next_path,
+            "sign_in_url": f"{reverse('account_login')}?next={quote(next_path)}",
+            "verify_url": reverse("account_email"),
+            "can": can,
+            "refusals": refusals,
+            "supports": support_count(obj) if options.supports else 0,
+            "thread": thread,
+            "comment_count": comment_count,
+            "max_length": COMMENT_MAX_LENGTH,
+            **person_state(obj, user),
+        },
+    }

@@ -1,0 +1,9 @@
+"""Websocket routes of notifications, collected by config/routing.py."""
+
+from django.urls import path
+
+from .consumers import NotificationConsumer
+
+websocket_urlpatterns = [
+    path("ws/notifications/", NotificationConsumer.as_asgi(), name="notifications-live"),
+]

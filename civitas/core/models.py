@@ -2,12 +2,14 @@
 
 import re
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
@@ -21,6 +23,18 @@ def validate_hex_colour(value: str) -> None:
 
 def language_choices():
     return list(settings.LANGUAGES)
+
+
+class CitySettingsForm(WagtailAdminModelForm):
+    """Languages as checkboxes instead of raw JSON."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered"),
+        choices=language_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Shown in the language switcher; none ticked means all."),
+    )
 
 
 @register_setting(icon="site")
@@ -62,6 +76,8 @@ class CitySettings(BaseSiteSetting, ClusterableModel):
         help_text=_("Optional region code for regional holidays, e.g. BRU or CT."),
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    base_form_class = CitySettingsForm
 
     panels = [
         MultiFieldPanel(

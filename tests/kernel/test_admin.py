@@ -108,3 +108,40 @@ def test_residents_cannot_reach_the_admin(client, home_page):
     response = client.get("/admin/")
     assert response.status_code in (302, 403)
     assert "/admin/login/" in response.get("Location", "/admin/login/")
+
+
+def test_administrator_sets_city_languages_with_checkboxes(client, home_page):
+    from wagtail.models import Site
+
+    from civitas.core.models import CitySettings
+
+    admin = UserFactory()
+    role_assign(user=admin, role=Role.ADMINISTRATOR, by=None)
+    client.force_login(admin)
+    site = Site.objects.get(is_default_site=True)
+    url = f"/admin/settings/core/citysettings/{site.pk}/"
+    body = client.get(url).content.decode()
+    assert 'type="checkbox" name="languages" value="ar"' in body
+    data = {
+        "city_name": "Riverton",
+        "tagline_en": "",
+        "primary_colour": "#1d4ed8",
+        "accent_colour": "#b45309",
+        "languages": ["en", "ar"],
+        "holidays_country": "fr",
+        "holidays_subdivision": "",
+        "contact_email": "",
+        "local_holidays-TOTAL_FORMS": "0",
+        "local_holidays-INITIAL_FORMS": "0",
+        "local_holidays-MIN_NUM_FORMS": "0",
+        "local_holidays-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    city = CitySettings.for_site(site)
+    assert city.languages == ["en", "ar"] and city.holidays_country == "FR"
+    assert [code for code, _name in city.offered_languages()] == ["en", "ar"]
+    data["primary_colour"] = "red"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "#RRGGBB" in response.content.decode()

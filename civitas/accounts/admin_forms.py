@@ -134,5 +134,23 @@ class RoleAssignmentForm(WagtailAdminModelForm):
             )
         return cleaned
 
+    def _post_clean(self):
+        super()._post_clean()
+        if self.person is not None and not self.errors and self.already_held():
+            self.add_error(None, _("This person already holds this role there."))
+
+    def already_held(self) -> bool:
+        scope = self.scope
+        return RoleAssignment.objects.filter(
+            user=self.person,
+            role=self.cleaned_data["role"],
+            scope_type=(
+                ContentType.objects.get_for_model(scope, for_concrete_model=False)
+                if scope
+                else None
+            ),
+            scope_id=scope.pk if scope else None,
+        ).exists()
+
     def save(self, commit=True):
         raise NotImplementedError("Role assignments are created by services.role_assign")

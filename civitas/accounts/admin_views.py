@@ -6,8 +6,10 @@ the audit log and the domain event always follow.
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import DateColumn
 from wagtail.admin.views import generic
@@ -39,6 +41,19 @@ class RoleAssignmentPermissionPolicy(BasePermissionPolicy):
         ).distinct()
 
 
+class ForbiddenMixin:
+    """Answer 403 to people without the permission, where Wagtail would redirect to the dashboard.
+
+    A status code, not a flash message, is what tells scripts and tests the truth.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:
+            return TemplateResponse(request, "accounts/admin/403.html", status=403)
+
+
 class RefusedDeletionMixin:
     """A deletion the service refuses (the last administrator...) returns to the list with why."""
 
@@ -50,12 +65,12 @@ class RefusedDeletionMixin:
             return redirect(self.index_url_name)
 
 
-class RoleAssignmentIndexView(generic.IndexView):
+class RoleAssignmentIndexView(ForbiddenMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user", "granted_by", "scope_type")
 
 
-class RoleAssignmentCreateView(generic.CreateView):
+class RoleAssignmentCreateView(ForbiddenMixin, generic.CreateView):
     page_title = _("Assign a role")
     success_message = _("Role assigned: %(object)s.")
     submit_button_label = _("Assign role")
@@ -83,7 +98,7 @@ class RoleAssignmentCreateView(generic.CreateView):
         return []
 
 
-class RoleAssignmentDeleteView(RefusedDeletionMixin, generic.DeleteView):
+class RoleAssignmentDeleteView(ForbiddenMixin, RefusedDeletionMixin, generic.DeleteView):
     page_title = _("Revoke role")
     success_message = _("Role revoked: %(object)s.")
 
@@ -95,12 +110,22 @@ class RoleAssignmentDeleteView(RefusedDeletionMixin, generic.DeleteView):
         role_revoke(assignment=self.object, by=self.request.user)
 
 
+class RoleAssignmentEditView(ForbiddenMixin, generic.EditView):
+    """Never allowed (see the permission policy); there only to answer 403, not redirect."""
+
+
+class RoleAssignmentInspectView(ForbiddenMixin, generic.InspectView):
+    pass
+
+
 class RoleAssignmentViewSet(ModelViewSet):
     model = RoleAssignment
     form_class = RoleAssignmentForm
     index_view_class = RoleAssignmentIndexView
     add_view_class = RoleAssignmentCreateView
     delete_view_class = RoleAssignmentDeleteView
+    edit_view_class = RoleAssignmentEditView
+    inspect_view_class = RoleAssignmentInspectView
     icon = "group"
     menu_label = _("Role assignments")
     menu_name = "role_assignments"

@@ -1,7 +1,6 @@
 """Role assignments in the Wagtail admin: only administrators, always through the services."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import ModelLogEntry
 

@@ -1,7 +1,7 @@
 """Fixtures shared by every test package."""
 
 import pytest
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from civitas.home.models import HomePage
 
@@ -10,6 +10,9 @@ from civitas.home.models import HomePage
 def home_page(db):
     """A site whose root is a HomePage (Wagtail's placeholder page removed)."""
     root = Page.get_first_root_node()
+    if root is None:  # transactional tests flush the data that migrations created
+        Locale.objects.get_or_create(language_code="en")
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
     for page in root.get_children():
         if page.specific_class is Page:
             Site.objects.filter(root_page=page).delete()

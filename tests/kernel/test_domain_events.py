@@ -114,3 +114,15 @@ def test_a_new_domain_event_registers_itself():
         assert domain_events.get("tests.something_happened") is event
     finally:
         domain_events.unregister("tests.something_happened")
+
+
+def test_state_changes_are_in_the_audit_log(home_page):
+    from wagtail.models import ModelLogEntry
+
+    process = make_dummy_process(home_page)
+    author = UserFactory()
+    note, _ = note_submit(process=process, author=author, text="Audit me")
+    entry = ModelLogEntry.objects.get(action="dummy_process.note.submitted")
+    assert entry.object_id == str(note.pk)
+    assert entry.user_id == author.pk
+    assert entry.content_type.model_class() is Note

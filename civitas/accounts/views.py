@@ -18,8 +18,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from civitas.core.errors import DomainError
+from civitas.core.views import rate_limited
 
 from .forms import AccountDeleteForm, ProfileForm, TermsAcceptForm
 from .models import TermsConsent
@@ -146,6 +148,9 @@ def privacy(request):
     return render(request, "accounts/privacy.html", {"title": _("Privacy")})
 
 
+EXPORT_RATE = "10/h"
+
+
 @never_cache
 @login_required
 @require_POST
@@ -154,6 +159,11 @@ def data_export(request):
     user = request.user
     if not user.has_perm("accounts.export_data", user):
         raise PermissionDenied
+    # Exports gather everything a person did across the apps: a handful per hour is plenty.
+    if is_ratelimited(
+        request, group="accounts.data_export", key="user", rate=EXPORT_RATE, increment=True
+    ):
+        return rate_limited(request)
     data = personal_data_export(user=user)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = HttpResponse(

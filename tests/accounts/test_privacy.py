@@ -144,3 +144,11 @@ def test_last_administrator_cannot_delete_the_account(administrator):
     role_assign(user=second, role=Role.ADMINISTRATOR, by=administrator)
     account_delete(user=administrator)
     assert not RoleAssignment.objects.filter(user=administrator).exists()
+
+
+@pytest.mark.django_db
+def test_downloads_are_rate_limited(client, resident):
+    client.force_login(resident)
+    statuses = [client.post("/me/privacy/download/").status_code for _ in range(11)]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from civitas.accounts.models import Role, User
-from civitas.accounts.rules import has_accepted_current_terms
+from civitas.accounts.rules import has_accepted_current_terms, is_participant
 from civitas.accounts.services import account_delete, role_assign, terms_accept
 from tests.factories import DistrictFactory, UserFactory
 
@@ -81,6 +81,7 @@ def test_accounts_permission_matrix(kind, perm, target):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", PEOPLE)
-def test_only_people_who_accepted_the_terms_in_force_may_contribute(kind):
+def test_only_verified_people_who_accepted_the_terms_in_force_may_contribute(kind):
     person = make_person(kind)
     assert has_accepted_current_terms(person) is (kind in CONSENTED)
+    assert is_participant(person) is (kind in CONSENTED - {"unverified", "superuser"})

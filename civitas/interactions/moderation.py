@@ -1,11 +1,14 @@
 """The moderation queue in the Wagtail admin: open reports grouped by content, hide or dismiss."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +23,7 @@ from .forms import HideForm
 from .rules import can
 from .selectors import hidden_content, moderatable_models, open_flag_groups
 from .targets import describe, excerpt, public_url
+from .views import posted
 
 app_name = "interactions_moderation"
 PAGE_SIZE = 25
@@ -30,10 +34,33 @@ def require_moderation_access(request) -> None:
         raise PermissionDenied
 
 
+def forbidden(request):
+    return TemplateResponse(
+        request,
+        "interactions/admin/forbidden.html",
+        {"header_title": _("Not allowed"), "page_title": _("Not allowed")},
+        status=403,
+    )
+
+
+def moderators_only(view):
+    """Answer 403 where the admin would redirect to its dashboard: a status code tells the
+    truth to people, scripts and tests alike."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            require_moderation_access(request)
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            return forbidden(request)
+
+    return wrapper
+
+
 def moderated_object(request, type_id: int, pk: int):
     """The object addressed by content type and pk, if moderatable and `request.user` may act
     on it (404 / 403 otherwise)."""
-    require_moderation_access(request)
     try:
         model = ContentType.objects.get_for_id(type_id).model_class()
     except ContentType.DoesNotExist as exc:
@@ -63,10 +90,6 @@ class ModerationView(WagtailAdminTemplateMixin, TemplateView):
     breadcrumbs_items = [
         {"url": reverse_lazy("wagtailadmin_home"), "label": gettext_lazy("Home")},
     ]
-
-    def dispatch(self, request, *args, **kwargs):
-        require_moderation_access(request)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
@@ -101,10 +124,11 @@ class HiddenView(ModerationView):
         return context
 
 
+@moderators_only
 def hide(request, type_id, pk):
     """GET: a form for the reason; POST: hide the content and resolve its reports."""
     target = moderated_object(request, type_id, pk)
-    form = HideForm(request.POST or None)
+    form = HideForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.content_hide(
@@ -134,6 +158,7 @@ def hide(request, type_id, pk):
     )
 
 
+@moderators_only
 @require_POST
 def dismiss(request, type_id, pk):
     target = moderated_object(request, type_id, pk)
@@ -146,6 +171,7 @@ def dismiss(request, type_id, pk):
     return redirect("interactions_moderation:queue")
 
 
+@moderators_only
 @require_POST
 def unhide(request, type_id, pk):
     target = moderated_object(request, type_id, pk)
@@ -159,8 +185,8 @@ def unhide(request, type_id, pk):
 
 
 urlpatterns = [
-    path("", QueueView.as_view(), name="queue"),
-    path("hidden/", HiddenView.as_view(), name="hidden"),
+    path("", moderators_only(QueueView.as_view()), name="queue"),
+    path("hidden/", moderators_only(HiddenView.as_view()), name="hidden"),
     path("<int:type_id>/<int:pk>/hide/", hide, name="hide"),
     path("<int:type_id>/<int:pk>/dismiss/", dismiss, name="dismiss"),
     path("<int:type_id>/<int:pk>/unhide/", unhide, name="unhide"),

@@ -69,6 +69,19 @@ def phase_allows_registered(action_option: str):
 
 
 @rules.predicate
+def process_is_open_to_public(user, obj) -> bool:
+    """``process_is_public``, asked once per process object (a panel asks four permissions)."""
+    process = process_of(obj)
+    if process is None:
+        return False
+    cached = getattr(process, "_civitas_public", None)
+    if cached is None:
+        cached = process_is_public.test(user, process)
+        process._civitas_public = cached
+    return cached
+
+
+@rules.predicate
 def is_available(user, obj) -> bool:
     """Neither hidden nor deleted; a comment's target must be visible too."""
     if obj is None or getattr(obj, "hidden_at", None) or getattr(obj, "deleted_at", None):
@@ -99,7 +112,7 @@ def layers_for(verb_sign_in, verb_verify, feature, unavailable, phase=None):
     layers = [
         (is_signed_in, "sign_in", verb_sign_in),
         (is_verified, "verify", verb_verify),
-        (process_is_public, "not_public", NOT_PUBLIC),
+        (process_is_open_to_public, "not_public", NOT_PUBLIC),
         (offers(feature), "unavailable", unavailable),
         (is_available, "hidden", HIDDEN),
     ]

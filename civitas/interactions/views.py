@@ -30,6 +30,11 @@ from .rules import denial
 from .targets import public_url, resolve
 
 
+def posted(request):
+    """The POST data for binding a form; None on GET (an empty POST still binds and fails)."""
+    return request.POST if request.method == "POST" else None
+
+
 def submission_rate(group, request) -> str:
     """Read at request time so the limit follows settings (and tests can change it)."""
     return settings.CIVITAS_SUBMISSION_RATE
@@ -185,7 +190,7 @@ def comment_form_page(request, *, target, parent=None):
     return form_page(
         request,
         permission=("interactions.add_comment", target),
-        form=CommentForm(request.POST or None),
+        form=CommentForm(posted(request)),
         back=back,
         save=lambda data: services.comment_post(
             target=target,
@@ -229,7 +234,7 @@ def comment_edit(request, pk):
     return form_page(
         request,
         permission=("interactions.add_comment", target),
-        form=CommentForm(request.POST or None, initial={"body": comment.body}),
+        form=CommentForm(posted(request), initial={"body": comment.body}),
         back=back,
         save=lambda data: services.comment_edit(
             comment=comment, by=request.user, body=data["body"]
@@ -269,7 +274,7 @@ def flag(request, label, pk):
     return form_page(
         request,
         permission=("interactions.flag", target),
-        form=FlagForm(request.POST or None),
+        form=FlagForm(posted(request)),
         back=back,
         save=lambda data: services.flag_create(
             target=target, reporter=request.user, reason=data["reason"], details=data["details"]

@@ -15,6 +15,11 @@ from .services import notification_mark_read, notifications_mark_all_read, prefe
 PAGE_SIZE = 20
 
 
+def posted(request):
+    """The POST data for binding a form; None on GET (an empty POST still binds)."""
+    return request.POST if request.method == "POST" else None
+
+
 def safe_url(request, url: str, fallback: str) -> str:
     """`url` if it stays on this site, else `fallback`."""
     if url and url_has_allowed_host_and_scheme(
@@ -68,7 +73,7 @@ def notification_read_all(request):
 
 @login_required
 def preferences(request):
-    form = PreferencesForm(request.POST or None, user=request.user)
+    form = PreferencesForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         preferences_update(user=request.user, choices=form.choices())
         messages.success(request, _("Your notification settings are saved."))

@@ -4,13 +4,14 @@ from urllib.parse import quote
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from civitas.interactions.registry import options_for
 from civitas.interactions.rules import denial
 from civitas.interactions.selectors import comment_thread, person_state
 from civitas.interactions.services import MAX_COMMENT_DEPTH, support_count
-from civitas.interactions.targets import target_key
+from civitas.interactions.targets import process_of, target_key
 from civitas.interactions.validators import COMMENT_MAX_LENGTH
 
 register = template.Library()
@@ -52,6 +53,10 @@ def interactions_panel(context, obj):
         return {"panel": None}
     request = context.get("request")
     user = getattr(request, "user", None) or AnonymousUser()
+    process = process_of(obj)
+    if process is not None:
+        # Every permission asks the phases; load them once.
+        prefetch_related_objects([process], "phases")
     next_path = request.get_full_path() if request is not None else "/"
     refusals = {action: denial(perm, user, obj) for action, perm in PANEL_ACTIONS.items()}
     can = {action: refusal is None for action, refusal in refusals.items()}

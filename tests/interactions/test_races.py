@@ -1,0 +1,95 @@
+"""Concurrency is the database's job: unique constraints settle races between requests."""
+
+import threading
+
+import pytest
+from django.db import connection
+from wagtail.models import ModelLogEntry
+
+from civitas.accounts.models import User
+from civitas.core.errors import Conflict
+from civitas.interactions import services
+from civitas.interactions.models import Flag, Follow, Support
+from tests.dummy_process.models import Note
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(calls):
+    """Run each callable in its own thread with its own database connection, all released at
+    once; returns (results, errors)."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [], []
+    lock = threading.Lock()
+
+    def worker(call):
+        try:
+            prepared = call()  # reads before the barrier, so the writes really collide
+            barrier.wait(timeout=60)
+            outcome = prepared()
+            with lock:
+                results.append(outcome)
+        except Exception as exc:  # collected and asserted on below
+            with lock:
+                errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return results, errors
+
+
+def as_person(user_pk, note_pk, service, **kwargs):
+    """A call that loads its own copies of the person and the note, then runs `service`."""
+
+    def prepare():
+        user = User.objects.get(pk=user_pk)
+        note = Note.objects.get(pk=note_pk)
+        return lambda: service(target=note, user=user, **kwargs)
+
+    return prepare
+
+
+def test_fifty_supports_by_one_person_leave_one_row(note, resident):
+    results, errors = run_together(
+        [as_person(resident.pk, note.pk, services.support_add) for _i in range(50)]
+    )
+    assert errors == []
+    assert results == [1] * 50
+    assert Support.objects.count() == 1
+    assert ModelLogEntry.objects.filter(action="interactions.support.added").count() == 1
+
+
+def test_concurrent_supports_by_different_people_are_all_counted(note):
+    people = [UserFactory() for _i in range(30)]
+    results, errors = run_together(
+        [as_person(person.pk, note.pk, services.support_add) for person in people]
+    )
+    assert errors == []
+    assert Support.objects.count() == 30
+    assert max(results) == 30 and min(results) >= 1
+
+
+def test_concurrent_follows_by_one_person_leave_one_row(note, resident):
+    results, errors = run_together(
+        [as_person(resident.pk, note.pk, services.follow) for _i in range(20)]
+    )
+    assert errors == []
+    assert Follow.objects.count() == 1
+    assert {row.pk for row in results} == {Follow.objects.get().pk}
+
+
+def test_concurrent_reports_by_one_person_leave_one_open_flag(note, resident):
+    def flag(target, user):
+        return services.flag_create(target=target, reporter=user, reason="spam")
+
+    results, errors = run_together([as_person(resident.pk, note.pk, flag) for _i in range(20)])
+    assert len(results) == 1
+    assert len(errors) == 19 and all(isinstance(exc, Conflict) for exc in errors)
+    assert Flag.objects.open().count() == 1

@@ -36,6 +36,9 @@ def display_name_field(**kwargs) -> forms.CharField:
 class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up form adds: an optional public name and consent to the terms."""
 
+    # allauth adds its own fields after these; consent comes last, next to the button.
+    field_order = ["email", "display_name", "password1", "password2", "accept_terms"]
+
     display_name = display_name_field(label=_("Display name (optional)"))
     accept_terms = forms.BooleanField(
         label=_("I accept the terms of use and the privacy notice"),

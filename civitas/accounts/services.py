@@ -14,7 +14,7 @@ from civitas.core.text import normalise_text
 
 from . import signals
 from .models import SCOPED_ROLES, SITE_WIDE_ROLES, Role, RoleAssignment, TermsConsent, User
-from .predicates import forget_consent, has_accepted_current_terms
+from .predicates import forget_consent
 from .roles import forget_roles
 
 EDITORS_GROUP = "Editors"
@@ -93,11 +93,16 @@ def role_assign(*, user: User, role: Role | str, scope=None, by: User | None, no
 
 
 def _other_administrators_exist(user: User) -> bool:
-    return (
-        RoleAssignment.objects.filter(role=Role.ADMINISTRATOR, user__is_active=True)
+    """Whether someone else administers the site; locks those rows so that two administrators
+    removing each other at the same moment cannot both succeed."""
+    others = list(
+        RoleAssignment.objects.select_for_update(of=("self",))
+        .filter(role=Role.ADMINISTRATOR, user__is_active=True)
         .exclude(user=user)
-        .exists()
-        or User.objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk).exists()
+        .values_list("pk", flat=True)
+    )
+    return bool(others) or (
+        User.objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk).exists()
     )
 
 
@@ -136,11 +141,6 @@ def terms_accept(*, user: User, version: str | None = None) -> TermsConsent:
             )
     forget_consent(user)
     return consent
-
-
-def has_current_consent(user: User) -> bool:
-    """Whether the user accepted the terms version now in force."""
-    return has_accepted_current_terms(user)
 
 
 PROFILE_FIELDS = ("display_name", "preferred_language", "district")

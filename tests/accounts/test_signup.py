@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from civitas.accounts.models import TermsConsent, User
+from civitas.participation.predicates import is_verified
 from tests.dummy_process.models import Note
 from tests.factories import make_dummy_process
 
@@ -77,6 +78,7 @@ def test_unverified_person_cannot_contribute_until_the_mail_link_is_confirmed(
     process = make_dummy_process(home_page)
     sign_up(client)
     user = User.objects.get(email="nia@example.org")
+    assert not is_verified(user)
     assert not user.has_perm("dummy_process.submit_note", process)
     # Mandatory verification: signing in does not let them in either.
     response = sign_in(client, "nia@example.org", NEW_PASSWORD)
@@ -92,6 +94,7 @@ def test_unverified_person_cannot_contribute_until_the_mail_link_is_confirmed(
 
     user = User.objects.get(pk=user.pk)
     assert EmailAddress.objects.get(user=user).verified is True
+    assert is_verified(user)
     assert user.has_perm("dummy_process.submit_note", process)
     sign_in(client, "nia@example.org", NEW_PASSWORD)
     response = client.post(f"/dummy/{process.pk}/notes/new/", {"text": "More benches, please"})

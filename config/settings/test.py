@@ -1,10 +1,11 @@
 """Settings for the test suite: fast hashing, in-memory mailbox, the test-only dummy process app."""
 
 import os
+import secrets
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import DATABASES, INSTALLED_APPS
+from .base import CACHES, CHANNEL_LAYERS, DATABASES, INSTALLED_APPS, REDIS_URL
 
 DEBUG = False
 SECRET_KEY = "civitas-test-key"  # noqa: S105
@@ -26,3 +27,13 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ROOT_URLCONF = "tests.urls"
+
+if REDIS_URL:
+    # Test processes (pytest-xdist workers, runs side by side) share one Redis server: give each
+    # its own key space, as the in-process cache and channel layer would, so rate-limit counters,
+    # Wagtail's site cache and channel groups of one never leak into another.
+    _namespace = f"civitas-test-{os.getpid()}-{secrets.token_hex(4)}"
+    CACHES["default"]["KEY_PREFIX"] = _namespace
+    # ...and a clear() that empties that key space only, not the whole Redis database.
+    CACHES["default"]["BACKEND"] = "tests.config.redis_cache.NamespacedRedisCache"
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = _namespace

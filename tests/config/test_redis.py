@@ -1,11 +1,12 @@
 """With REDIS_URL set, the channel layer and the cache really go through Redis."""
 
+import asyncio
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.cache import caches
 
@@ -18,9 +19,15 @@ pytestmark = [
 def test_channel_layer_round_trip():
     layer = get_channel_layer()
     assert type(layer).__module__.startswith("channels_redis")
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.send)(channel, {"type": "ping", "text": "hello"})
-    assert async_to_sync(layer.receive)(channel) == {"type": "ping", "text": "hello"}
+
+    async def round_trip():
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "ping", "text": "hello"})
+        return await asyncio.wait_for(layer.receive(channel), timeout=10)
+
+    # A thread of its own: the test's thread may already run an event loop (browser tests).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, round_trip()).result() == {"type": "ping", "text": "hello"}
 
 
 def test_cache_round_trip():
@@ -33,3 +40,15 @@ def test_cache_round_trip():
     assert server.exists(cache.make_key(key)) == 1
     cache.delete(key)
     assert server.exists(cache.make_key(key)) == 0
+
+
+def test_clearing_the_cache_leaves_other_processes_keys_alone():
+    cache = caches["default"]
+    server = redis.Redis.from_url(os.environ["REDIS_URL"])
+    other = f"another-test-process:1:{uuid.uuid4()}"
+    server.set(other, b"theirs", ex=60)
+    cache.set("mine", 1, 30)
+    cache.clear()
+    assert cache.get("mine") is None
+    assert server.get(other) == b"theirs"
+    server.delete(other)

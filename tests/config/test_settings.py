@@ -27,6 +27,8 @@ SETTINGS_VARIABLES = {
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_PRELOAD",
+    # Set by browser tests in the test process; `check --deploy` rightly refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 GOOD_KEY = "x7-Tq2v9-pLk3mWz8RbYc4nH6sJd1fGa5eUo0iKy-ZxC3vBn7mQw2eRt9yUi4oPa"
 

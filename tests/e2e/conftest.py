@@ -44,15 +44,18 @@ def why_not_runnable() -> str:
     return ""
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole run."""
+@pytest.fixture
+def browser(monkeypatch):
+    """A headless Chromium for one test.
+
+    Playwright's sync API runs an event loop in this thread for as long as it is open, so it is
+    closed after each test: tests that follow in this process may use async_to_sync.
+    """
     reason = why_not_runnable()
     if reason:
         pytest.skip(reason)
-    # Playwright's sync API keeps an event loop running in this thread; Django would otherwise
-    # refuse the ORM calls the tests make between browser steps.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # While the loop runs, Django refuses the ORM calls the test makes between browser steps.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -64,9 +67,11 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def _needs_browser(request):
-    # Every test here needs the browser, so a missing one skips the package, not errors it.
-    request.getfixturevalue("browser")
+def _needs_browser():
+    # Every test here needs the browser: without one the whole package skips, with the reason.
+    reason = why_not_runnable()
+    if reason:
+        pytest.skip(reason)
 
 
 @pytest.fixture

@@ -122,4 +122,5 @@ compile_messages() {
         return 0
     fi
     manage compilemessages --ignore=.venv --ignore="$(basename "$VENV")" -v 0
+    note "catalogues compiled"
 }

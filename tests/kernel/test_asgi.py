@@ -20,7 +20,11 @@ def test_websocket_routes_are_collected_from_apps():
 def test_http_is_served_through_asgi(home_page):
     async def fetch():
         communicator = HttpCommunicator(application, "GET", "/", headers=[(b"host", b"localhost")])
-        return await communicator.get_response(timeout=10)
+        response = await communicator.get_response(timeout=10)
+        # Django's handler waits for the client to go away before it closes the request body.
+        await communicator.send_input({"type": "http.disconnect"})
+        await communicator.wait(timeout=10)
+        return response
 
     response = async_to_sync(fetch)()
     assert response["status"] == 200

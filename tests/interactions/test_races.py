@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from wagtail.models import ModelLogEntry
 
@@ -14,6 +15,13 @@ from tests.dummy_process.models import Note
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def forget_flushed_content_types():
+    """An earlier transactional test may have flushed the database without recreating content
+    types; the cache would still hand out the ids of rows that are gone."""
+    ContentType.objects.clear_cache()
 
 
 def run_together(calls):
@@ -73,7 +81,9 @@ def test_concurrent_supports_by_different_people_are_all_counted(note):
     )
     assert errors == []
     assert Support.objects.count() == 30
-    assert max(results) == 30 and min(results) >= 1
+    # Each caller sees the count as of its own transaction (under PostgreSQL's read committed,
+    # concurrent supports may not be visible yet); the stored total is what must be exact.
+    assert all(1 <= result <= 30 for result in results)
 
 
 def test_concurrent_follows_by_one_person_leave_one_row(note, resident):

@@ -5,12 +5,21 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 
 from civitas.notifications.services import notifications_mark_all_read, notify
 from config.asgi import application
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def forget_flushed_content_types():
+    """An earlier transactional test may have flushed the database without recreating content
+    types; the cache would still hand out the ids of rows that are gone."""
+    ContentType.objects.clear_cache()
+
 
 PATH = "/ws/notifications/"
 ORIGIN = (b"origin", b"http://localhost")

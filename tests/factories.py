@@ -24,6 +24,14 @@ class UserFactory(factory.django.DjangoModelFactory):
         """Verified e-mail by default; pass verified=False for an unverified account."""
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def consented(self, create, extracted, **kwargs):
+        """Consent to the terms in force by default; pass consented=False to skip it."""
+        if create and extracted is not False:
+            from civitas.accounts.services import terms_accept
+
+            terms_accept(user=self)
         if create:
             self.save()
 

@@ -6,14 +6,11 @@ nobody contributes before consenting to the terms in force.
 
 import rules
 
-from civitas.participation.predicates import is_administrator, is_verified
+from civitas.participation.predicates import is_administrator, is_participant
 
 from .predicates import has_accepted_current_terms, is_account_owner
 
 __all__ = ["has_accepted_current_terms", "is_account_owner", "is_participant"]
-
-# May contribute: a confirmed e-mail address and consent to the terms in force.
-is_participant = is_verified & has_accepted_current_terms
 
 rules.add_perm("accounts.assign_role", is_administrator)
 rules.add_perm("accounts.view_role_assignments", is_administrator)

@@ -36,7 +36,16 @@ def is_verified(user) -> bool:
     return cached
 
 
-is_resident = is_verified
+@rules.predicate
+def has_accepted_current_terms(user) -> bool:
+    from civitas.accounts.predicates import has_accepted_current_terms as accepted
+
+    return accepted(user)
+
+
+# May contribute: a confirmed e-mail address and consent to the terms in force.
+is_participant = is_verified & has_accepted_current_terms
+is_resident = is_participant
 
 
 @rules.predicate

@@ -10,5 +10,5 @@ class TermsConsentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TermsConsent
 
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory(UserFactory, consented=False)
     version = "2020-01"

@@ -78,7 +78,7 @@ def test_next_must_stay_on_the_site(client, resident):
 @pytest.mark.django_db
 def test_person_who_never_accepted_is_asked_at_sign_in(client):
     # Accounts created by staff have no consent yet.
-    user = UserFactory()
+    user = UserFactory(consented=False)
     response = sign_in(client, user.email)
 
     assert response.status_code == 302
@@ -101,4 +101,4 @@ def test_consent_is_per_version_and_idempotent(resident, settings):
 def test_outdated_consent_is_not_current():
     consent = TermsConsentFactory(version="2001-01")
     assert not has_accepted_current_terms(consent.user)
-    assert not has_accepted_current_terms(UserFactory())
+    assert not has_accepted_current_terms(UserFactory(consented=False))

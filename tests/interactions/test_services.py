@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from wagtail.models import ModelLogEntry
 
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 def actions_logged(obj):
     return list(
-        ModelLogEntry.objects.filter(object_id=str(obj.pk))
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
         .order_by("timestamp", "pk")
         .values_list("action", flat=True)
     )
@@ -41,7 +44,12 @@ class TestComments:
         assert [call["comment"] for call in posted] == [comment]
         assert actions_logged(comment) == ["interactions.comment.posted"]
         # The audit trail never copies what people wrote.
-        assert "Yes" not in ModelLogEntry.objects.get(object_id=str(comment.pk)).label
+        assert (
+            "Yes"
+            not in ModelLogEntry.objects.get(
+                content_type=ContentType.objects.get_for_model(comment), object_id=str(comment.pk)
+            ).label
+        )
 
     def test_comment_notifies_the_contribution_author_but_not_oneself(self, note, author, resident):
         services.comment_post(target=note, author=resident, body="Nice idea")

@@ -31,9 +31,7 @@ def make_person(kind: str):
         user = User.objects.create_superuser("root@example.org", "correct-horse-battery")
         terms_accept(user=user)
         return user
-    user = UserFactory(verified=kind != "unverified")
-    if kind != "resident_without_consent":
-        terms_accept(user=user)
+    user = UserFactory(verified=kind != "unverified", consented=kind != "resident_without_consent")
     scope = DistrictFactory()  # any object can scope a role; what matters is that it has one
     if kind in {"facilitator", "department_member"}:
         role_assign(user=user, role=kind, scope=scope, by=None)

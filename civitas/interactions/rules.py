@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from civitas.participation.predicates import (
+    has_accepted_current_terms,
     is_administrator,
     is_author,
     is_moderator_here,
@@ -29,8 +30,8 @@ from .targets import process_of, registered_target
 
 @dataclass(frozen=True)
 class Denial:
-    """Why an action is unavailable: `code` is sign_in, verify, not_public, unavailable, hidden
-    or closed; `message` is for people."""
+    """Why an action is unavailable: `code` is sign_in, verify, terms, not_public, unavailable,
+    hidden or closed; `message` is for people."""
 
     code: str
     message: str
@@ -105,6 +106,7 @@ def closed_reason(closed_in_phase, closed_now):
 
 NOT_PUBLIC = _("This process is not open to the public.")
 HIDDEN = _("This content is hidden.")
+ACCEPT_TERMS = _("Accept the current terms of use to take part.")
 FORBIDDEN = _("You are not allowed to do this.")
 
 
@@ -112,6 +114,7 @@ def layers_for(verb_sign_in, verb_verify, feature, unavailable, phase=None):
     layers = [
         (is_signed_in, "sign_in", verb_sign_in),
         (is_verified, "verify", verb_verify),
+        (has_accepted_current_terms, "terms", ACCEPT_TERMS),
         (process_is_open_to_public, "not_public", NOT_PUBLIC),
         (offers(feature), "unavailable", unavailable),
         (is_available, "hidden", HIDDEN),

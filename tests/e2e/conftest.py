@@ -56,6 +56,7 @@ def browser(monkeypatch):
         pytest.skip(reason)
     # While the loop runs, Django refuses the ORM calls the test makes between browser steps.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -64,6 +65,9 @@ def browser(monkeypatch):
         )
         yield chromium
         chromium.close()
+        # Code inside Playwright runs in a greenlet with its own context variables, and so with
+        # its own Django connections: close them, or PostgreSQL refuses to drop the test database.
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
@@ -76,6 +80,7 @@ def _needs_browser():
 
 @pytest.fixture
 def translations():
+    """Compiled catalogues for tests that read translated pages; skip with the reason if none."""
     reason = ensure_compiled()
     if reason:
         pytest.skip(reason)

@@ -38,14 +38,14 @@ def test_signed_in_person_hears_new_notifications_live(client, channel_layer_set
 
     async def scenario():
         socket = WebsocketCommunicator(application, PATH, headers=headers)
-        connected, _subprotocol = await socket.connect()
+        connected, _subprotocol = await socket.connect(timeout=10)
         assert connected
-        assert await socket.receive_json_from(timeout=5) == {"type": "unread", "unread": 0}
+        assert await socket.receive_json_from(timeout=10) == {"type": "unread", "unread": 0}
 
         await database_sync_to_async(notify)(
             recipients=[person], kind="interactions.reply", title="Someone replied", url="/p/"
         )
-        assert await socket.receive_json_from(timeout=5) == {
+        assert await socket.receive_json_from(timeout=10) == {
             "type": "notification",
             "unread": 1,
             "title": "Someone replied",
@@ -58,8 +58,8 @@ def test_signed_in_person_hears_new_notifications_live(client, channel_layer_set
         assert await socket.receive_nothing(timeout=0.5)
 
         await database_sync_to_async(notifications_mark_all_read)(user=person)
-        assert await socket.receive_json_from(timeout=5) == {"type": "unread", "unread": 0}
-        await socket.disconnect()
+        assert await socket.receive_json_from(timeout=10) == {"type": "unread", "unread": 0}
+        await socket.disconnect(timeout=10)
 
     async_to_sync(scenario)()
 
@@ -67,7 +67,7 @@ def test_signed_in_person_hears_new_notifications_live(client, channel_layer_set
 def test_anonymous_sockets_are_refused(channel_layer_settings):
     async def scenario():
         socket = WebsocketCommunicator(application, PATH, headers=[ORIGIN])
-        connected, _code = await socket.connect()
+        connected, _code = await socket.connect(timeout=10)
         assert not connected
 
     async_to_sync(scenario)()
@@ -78,7 +78,7 @@ def test_foreign_origins_are_refused(client, channel_layer_settings):
 
     async def scenario():
         socket = WebsocketCommunicator(application, PATH, headers=headers)
-        connected, _code = await socket.connect()
+        connected, _code = await socket.connect(timeout=10)
         assert not connected
 
     async_to_sync(scenario)()

@@ -187,6 +187,11 @@ class TestPanel:
         assert f"{reverse('account_login')}?next=/parks/" in html
         assert "<textarea" not in html
 
+    def test_people_without_consent_are_sent_to_the_terms(self, note):
+        html = render_panel(note, UserFactory(consented=False))
+        assert "Accept the current terms of use to take part." in html
+        assert f"{reverse('accounts:terms')}?next=/parks/" in html
+
     def test_review_phase_explains_closed_supports(self, resident, make_process, make_note):
         note = make_note(make_process("review"))
         html = render_panel(note, resident)

@@ -74,6 +74,7 @@ def interactions_panel(context, obj):
             "next": next_path,
             "sign_in_url": f"{reverse('account_login')}?next={quote(next_path)}",
             "verify_url": reverse("account_email"),
+            "terms_url": f"{reverse('accounts:terms')}?next={quote(next_path)}",
             "can": can,
             "refusals": refusals,
             "supports": support_count(obj) if options.supports else 0,

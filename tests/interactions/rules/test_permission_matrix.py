@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 ROLES = (
     "anonymous",
     "unverified",
+    "no_consent",
     "resident",
     "author",
     "process_moderator",
@@ -31,7 +32,7 @@ MODERATORS = {"process_moderator", "site_moderator", "administrator"}
 def expected(role, state, action) -> bool:
     if action == "moderate":
         return role in MODERATORS
-    if role in ("anonymous", "unverified") or state == "unpublished":
+    if role in ("anonymous", "unverified", "no_consent") or state == "unpublished":
         return False
     if action == "add_comment":
         return state in ("collect", "review")
@@ -45,7 +46,7 @@ def person(role, process, note):
         return AnonymousUser()
     if role == "author":
         return note.author
-    user = UserFactory(verified=role != "unverified")
+    user = UserFactory(verified=role != "unverified", consented=role != "no_consent")
     if role == "process_moderator":
         role_assign(user=user, role=Role.MODERATOR, scope=process, by=None)
     elif role == "site_moderator":
@@ -120,6 +121,7 @@ def test_endpoints(client, world, role, state):
     [
         ("anonymous", "collect", "Sign in to support."),
         ("unverified", "collect", "Confirm your e-mail address to support."),
+        ("no_consent", "collect", "Accept the current terms of use to take part."),
         ("resident", "review", "Supports are closed in this phase."),
         ("resident", "no_phase", "Supports are closed at the moment."),
         ("resident", "unpublished", "This process is not open to the public."),

@@ -38,9 +38,10 @@ def ensure_compiled() -> str:
                 capture_output=True,
             )
         # Translations loaded before compiling would otherwise stay in English.
+        # As Django's own handler for a changed LOCALE_PATHS does.
         trans_real._translations = {}
         trans_real._default = None
-        trans_real.check_for_language.cache_clear()
+        trans_real.translation_catalog_exists.cache_clear()
     return ""
 
 

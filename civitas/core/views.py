@@ -45,9 +45,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """A self-contained page: the database or the site settings may be what failed."""
     return render(
         request,
-        "civitas/error.html",
+        "civitas/500.html",
         {"title": _("Something went wrong"), "message": _("Please try again later.")},
         status=500,
     )

@@ -226,6 +226,8 @@ MFA_TOTP_ISSUER = "Civitas"
 USERSESSIONS_TRACK_ACTIVITY = False
 # Under production settings staff roles must set up TOTP before they reach staff screens.
 CIVITAS_REQUIRE_MFA_FOR_STAFF = env_bool("CIVITAS_REQUIRE_MFA_FOR_STAFF", False)
+# Where the running code's source is offered (the AGPL asks network services to offer it).
+CIVITAS_SOURCE_URL = os.environ.get("CIVITAS_SOURCE_URL", "")
 # Version of the terms of use; raising it asks every user to consent again.
 CIVITAS_TERMS_VERSION = os.environ.get("CIVITAS_TERMS_VERSION", "2026-11")
 

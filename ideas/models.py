@@ -1,0 +1,152 @@
+"""Idea challenges (process pages) and the ideas residents contribute to them."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+from civitas.core.text import validate_clean_text
+from civitas.participation.models import CONTRIBUTION_SEARCH_FIELDS, Contribution, ProcessPage
+
+
+class IdeaChallengePage(ProcessPage):
+    """A time-boxed call for ideas around a theme; with one long phase it is an idea box."""
+
+    phase_types = ("ideas.submit", "ideas.support", "ideas.review", "ideas.result")
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("idea challenge")
+        verbose_name_plural = _("idea challenges")
+
+
+class IdeaStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    IMPLEMENTED = "implemented", _("Implemented")
+    NOT_PURSUED = "not_pursued", _("Not pursued")
+
+
+class IdeaQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(hidden_at__isnull=True)
+
+    def public(self):
+        """Ideas anyone may see: not hidden, not withdrawn, of a live challenge."""
+        return self.filter(hidden_at__isnull=True, withdrawn_at__isnull=True, process__live=True)
+
+    def by_author(self, user):
+        return self.filter(author=user)
+
+
+class Idea(index.Indexed, Contribution):
+    """An idea for the city; `process` is the IdeaChallengePage it was proposed in."""
+
+    title = models.CharField(_("title"), max_length=150, validators=[validate_clean_text])
+    body = models.TextField(_("description"), max_length=5000, validators=[validate_clean_text])
+    topic = models.ForeignKey(
+        "participation.Topic",
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "participation.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    location_text = models.CharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        validators=[validate_clean_text],
+        help_text=_("An address or a description of the place."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=IdeaStatus.choices,
+        default=IdeaStatus.SUBMITTED,
+        db_index=True,
+    )
+    official_answer = models.TextField(_("official answer"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_ideas",
+    )
+
+    objects = IdeaQuerySet.as_manager()
+
+    search_fields = [
+        *CONTRIBUTION_SEARCH_FIELDS,
+        index.FilterField("withdrawn_at"),
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.SearchField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["process", "hidden_at", "withdrawn_at", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=IdeaStatus.values), name="idea_status_known"
+            ),
+            # A point needs both coordinates, inside the globe's ranges.
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (
+                    Q(latitude__isnull=False)
+                    & Q(longitude__isnull=False)
+                    & Q(latitude__gte=-90)
+                    & Q(latitude__lte=90)
+                    & Q(longitude__gte=-180)
+                    & Q(longitude__lte=180)
+                ),
+                name="idea_coordinates_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("pk")), name="idea_not_merged_into_itself"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="idea_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(process__isnull=False), name="idea_belongs_to_a_challenge"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def challenge(self):
+        """The IdeaChallengePage of this idea (the Contribution `process`)."""
+        return self.process.specific
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def contribution_text(self) -> str:
+        return f"{self.title}\n\n{self.body}"

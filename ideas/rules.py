@@ -1,0 +1,33 @@
+"""Who may do what with ideas: role x context x phase. Permissions are decided here only."""
+
+import rules
+
+from civitas.participation.predicates import (
+    is_administrator,
+    is_author,
+    is_moderator_here,
+    is_participant,
+    is_taskforce,
+    phase_allows,
+    process_is_public,
+)
+
+
+@rules.predicate
+def is_live_idea(user, idea) -> bool:
+    """Not hidden and not withdrawn (a challenge passed in place of an idea also counts)."""
+    return getattr(idea, "hidden_at", None) is None and getattr(idea, "withdrawn_at", None) is None
+
+
+# Object: the IdeaChallengePage.
+rules.add_perm("ideas.add_idea", is_participant & process_is_public & phase_allows("submit"))
+# Object: the Idea.
+rules.add_perm(
+    "ideas.change_idea",
+    is_participant & is_author & is_live_idea & process_is_public & phase_allows("edit"),
+)
+rules.add_perm(
+    "ideas.withdraw_idea",
+    is_participant & is_author & is_live_idea & process_is_public & phase_allows("edit"),
+)
+rules.add_perm("ideas.set_status", is_administrator | is_taskforce | is_moderator_here)

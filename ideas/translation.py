@@ -1,0 +1,15 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Idea, IdeaChallengePage
+
+
+@register(IdeaChallengePage)
+class IdeaChallengePageTR(TranslationOptions):
+    # Inherits the translated fields of ProcessPage (intro); concrete pages must be registered.
+    fields = ()
+
+
+@register(Idea)
+class IdeaTR(TranslationOptions):
+    # The city answers in every language; the idea itself keeps the language it was written in.
+    fields = ("official_answer",)

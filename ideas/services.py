@@ -58,6 +58,11 @@ def _cleaned(data: dict) -> dict:
         raise DomainError(_("Give your idea a title."), code="title")
     if not values["body"]:
         raise DomainError(_("Describe your idea."), code="body")
+    # A TextField's max_length is only enforced by forms, so the service checks it itself.
+    if len(values["body"]) > Idea._meta.get_field("body").max_length:
+        raise DomainError(
+            _("Keep the description under %(limit)s characters.") % {"limit": 5000}, code="body"
+        )
     if (values["latitude"] is None) != (values["longitude"] is None):
         raise DomainError(_("A point on the map needs both coordinates."), code="latitude")
     try:

@@ -13,12 +13,20 @@ class IdeasConfig(AppConfig):
         from civitas.participation.phases import register_phase_type
 
         from . import rules  # noqa: F401  (registers the permissions)
-        from .models import Idea
+        from .models import Idea, IdeaChallengePage
         from .phases import PHASE_TYPES
         from .selectors import personal_data
 
         for phase_type in PHASE_TYPES:
             register_phase_type(phase_type)
         register_interactions(Idea, support_action="support", comment_action="comment")
-        register_searchable(Idea, lambda: Idea.objects.public())
+        # Search can only filter on indexed fields, so the live challenges are given as ids.
+        register_searchable(
+            Idea,
+            lambda: Idea.objects.filter(
+                hidden_at__isnull=True,
+                withdrawn_at__isnull=True,
+                process_id__in=list(IdeaChallengePage.objects.live().values_list("pk", flat=True)),
+            ),
+        )
         personal_data_exporters.register("ideas", personal_data)

@@ -3,18 +3,40 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.search import index
 
 from civitas.core.text import validate_clean_text
 from civitas.participation.models import CONTRIBUTION_SEARCH_FIELDS, Contribution, ProcessPage
 
 
-class IdeaChallengePage(ProcessPage):
-    """A time-boxed call for ideas around a theme; with one long phase it is an idea box."""
+class IdeaChallengePage(RoutablePageMixin, ProcessPage):
+    """A time-boxed call for ideas around a theme; with one long phase it is an idea box.
+
+    The page lists its ideas; proposing one and an idea's own page are routes under it.
+    """
 
     phase_types = ("ideas.submit", "ideas.support", "ideas.review", "ideas.result")
     parent_page_types = ["home.HomePage"]
     subpage_types: list = []
+
+    @path("")
+    def idea_list(self, request):
+        from .views import idea_list
+
+        return idea_list(request, self)
+
+    @path("new/")
+    def idea_new(self, request):
+        from .views import idea_new
+
+        return idea_new(request, self)
+
+    @path("<int:idea_id>/")
+    def idea_detail(self, request, idea_id):
+        from .views import idea_detail
+
+        return idea_detail(request, self, idea_id)
 
     class Meta:
         verbose_name = _("idea challenge")

@@ -1,0 +1,49 @@
+"""Forms of the ideas app; services do the final checks."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civitas.core.text import validate_clean_text
+from civitas.participation.models import District, Topic
+
+from .models import IdeaStatus
+
+SORTS = [
+    ("newest", _("Newest")),
+    ("supported", _("Most supported")),
+    ("discussed", _("Most discussed")),
+    ("random", _("Random")),
+]
+
+
+class IdeaFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    topic = forms.ModelChoiceField(Topic.objects.all(), label=_("Topic"), required=False)
+    district = forms.ModelChoiceField(District.objects.all(), label=_("District"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any")), *IdeaStatus.choices], required=False
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150, validators=[validate_clean_text])
+    body = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        validators=[validate_clean_text],
+        widget=forms.Textarea,
+    )
+    topic = forms.ModelChoiceField(Topic.objects.all(), label=_("Topic"), required=False)
+    district = forms.ModelChoiceField(District.objects.all(), label=_("District"), required=False)
+    location_text = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        validators=[validate_clean_text],
+        help_text=_("An address or a description of the place, if there is one."),
+    )
+    # Carried through the confirmation step so a resubmitted form never creates a second idea.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)

@@ -1,0 +1,141 @@
+"""Views of idea challenges: permission asked once, state changed by the services."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Value
+from django.db.models.functions import Mod
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from wagtail.search.backends import get_search_backend
+
+from civitas.core.errors import DomainError
+from civitas.interactions.selectors import with_interaction_counts
+
+from .forms import IdeaFilterForm, IdeaForm
+from .models import Idea
+from .services import idea_submit
+
+PER_PAGE = 20
+# A prime modulus keeps the shuffled order a permutation of the ids for any seed below it.
+RANDOM_MODULUS = 1_000_003
+ORDERINGS = {
+    "newest": ("-created_at", "-pk"),
+    "supported": ("-support_count", "-created_at", "-pk"),
+    "discussed": ("-comment_count", "-created_at", "-pk"),
+}
+
+
+def _public_ideas(challenge):
+    return Idea.objects.filter(process=challenge, hidden_at__isnull=True, withdrawn_at__isnull=True)
+
+
+def _random_seed(request) -> int:
+    """A seed kept for the session, so paging through a shuffled list shows each idea once."""
+    seed = request.session.get("ideas_seed")
+    if not isinstance(seed, int) or not 1 <= seed < RANDOM_MODULUS:
+        seed = secrets.randbelow(RANDOM_MODULUS - 1) + 1
+        request.session["ideas_seed"] = seed
+    return seed
+
+
+def idea_list(request, challenge):
+    """The challenge page: its ideas, filtered, searched, sorted and paginated."""
+    form = IdeaFilterForm(request.GET or None)
+    ideas = _public_ideas(challenge)
+    sort = "newest"
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        for name in ("topic", "district", "status"):
+            if data[name]:
+                ideas = ideas.filter(**{name: data[name]})
+        if data["q"]:
+            found = get_search_backend().search(data["q"], ideas, operator="and")
+            ideas = ideas.filter(pk__in=[idea.pk for idea in found[:1000]])
+        sort = data["sort"] or sort
+    ideas = with_interaction_counts(ideas.select_related("author", "topic", "district"))
+    if sort == "random":
+        ideas = ideas.annotate(
+            shuffle=Mod(F("pk") * Value(_random_seed(request)), Value(RANDOM_MODULUS))
+        ).order_by("shuffle", "pk")
+    else:
+        ideas = ideas.order_by(*ORDERINGS[sort])
+    page_obj = Paginator(ideas, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = challenge.get_context(request)
+    context.update(
+        {
+            "filter_form": form,
+            "page_obj": page_obj,
+            "ideas": page_obj.object_list,
+            "query_string": query.urlencode(),
+            "base_url": challenge.get_url(request),
+            "can_add": request.user.has_perm("ideas.add_idea", challenge),
+            "active_phase": challenge.active_phase(),
+        }
+    )
+    status = 400 if form.is_bound and form.errors else 200
+    return TemplateResponse(request, "ideas/idea_challenge_page.html", context, status=status)
+
+
+def idea_detail(request, challenge, idea_id):
+    """One idea with its status, official answer, supports and comments."""
+    idea = (
+        with_interaction_counts(Idea.objects.filter(process=challenge, hidden_at__isnull=True))
+        .select_related("author", "topic", "district", "merged_into")
+        .filter(pk=idea_id)
+        .first()
+    )
+    if idea is None:
+        raise Http404
+    idea.process = challenge  # the page is already loaded; spare the panel a query
+    context = challenge.get_context(request)
+    context.update({"idea": idea, "challenge": challenge})
+    return TemplateResponse(request, "ideas/idea_detail.html", context)
+
+
+def _similar(challenge, title: str):
+    """Ideas of the challenge whose title resembles `title`, to support instead of repeating."""
+    found = get_search_backend().search(
+        title, _public_ideas(challenge), fields=["title"], operator="or"
+    )
+    return list(found[:5])
+
+
+def idea_new(request, challenge):
+    """Propose an idea: the form, then a confirmation step listing similar ideas, then save."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("ideas.add_idea", challenge):
+        raise PermissionDenied
+    form = IdeaForm(request.POST or None)
+    context = challenge.get_context(request)
+    context.update({"form": form, "challenge": challenge, "base_url": challenge.get_url(request)})
+    if request.method == "POST" and request.POST.get("edit"):
+        return TemplateResponse(request, "ideas/idea_form.html", context)
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirmed") != "1":
+            context["similar"] = _similar(challenge, form.cleaned_data["title"])
+            return TemplateResponse(request, "ideas/idea_confirm.html", context)
+        data = form.cleaned_data
+        try:
+            idea, _created = idea_submit(
+                challenge=challenge,
+                author=request.user,
+                data=data,
+                submission_key=data["submission_key"],
+            )
+        except DomainError as exc:
+            field = exc.code if exc.code in form.fields else None
+            form.add_error(field, exc.message)
+        else:
+            messages.success(request, _("Thank you, your idea was published."))
+            return redirect(f"{challenge.url}{idea.pk}/")
+    status = 400 if form.errors else 200
+    return TemplateResponse(request, "ideas/idea_form.html", context, status=status)

@@ -38,6 +38,18 @@ class IdeaChallengePage(RoutablePageMixin, ProcessPage):
 
         return idea_detail(request, self, idea_id)
 
+    @path("<int:idea_id>/edit/")
+    def idea_edit(self, request, idea_id):
+        from .views import idea_edit
+
+        return idea_edit(request, self, idea_id)
+
+    @path("<int:idea_id>/withdraw/")
+    def idea_withdraw(self, request, idea_id):
+        from .views import idea_withdraw
+
+        return idea_withdraw(request, self, idea_id)
+
     class Meta:
         verbose_name = _("idea challenge")
         verbose_name_plural = _("idea challenges")

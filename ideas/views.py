@@ -17,9 +17,9 @@ from wagtail.search.backends import get_search_backend
 from civitas.core.errors import DomainError
 from civitas.interactions.selectors import with_interaction_counts
 
+from . import services
 from .forms import IdeaFilterForm, IdeaForm
 from .models import Idea
-from .services import idea_submit
 
 PER_PAGE = 20
 # A prime modulus keeps the shuffled order a permutation of the ids for any seed below it.
@@ -96,8 +96,63 @@ def idea_detail(request, challenge, idea_id):
         raise Http404
     idea.process = challenge  # the page is already loaded; spare the panel a query
     context = challenge.get_context(request)
-    context.update({"idea": idea, "challenge": challenge})
+    context.update(
+        {
+            "idea": idea,
+            "challenge": challenge,
+            "base_url": challenge.get_url(request),
+            "can_change": request.user.has_perm("ideas.change_idea", idea),
+        }
+    )
     return TemplateResponse(request, "ideas/idea_detail.html", context)
+
+
+def _own_idea(request, challenge, idea_id, perm):
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(request.get_full_path())
+    idea = Idea.objects.filter(process=challenge, hidden_at__isnull=True, pk=idea_id).first()
+    if idea is None:
+        raise Http404
+    if not request.user.has_perm(perm, idea):
+        raise PermissionDenied
+    return idea, None
+
+
+def idea_edit(request, challenge, idea_id):
+    """The author changes their idea while the phase allows."""
+    idea, response = _own_idea(request, challenge, idea_id, "ideas.change_idea")
+    if response:
+        return response
+    initial = {name: getattr(idea, name) for name in ("title", "body", "location_text")}
+    initial.update({"topic": idea.topic_id, "district": idea.district_id})
+    form = IdeaForm(request.POST or None, initial=initial)
+    del form.fields["submission_key"]  # an edit changes one row; retries change nothing more
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.idea_edit(idea=idea, by=request.user, data=form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.code if exc.code in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Your idea was updated."))
+            return redirect(f"{challenge.url}{idea.pk}/")
+    context = challenge.get_context(request)
+    context.update({"form": form, "challenge": challenge, "editing": True})
+    status = 400 if form.errors else 200
+    return TemplateResponse(request, "ideas/idea_form.html", context, status=status)
+
+
+def idea_withdraw(request, challenge, idea_id):
+    """The author withdraws their idea (POST only; GET asks for confirmation)."""
+    idea, response = _own_idea(request, challenge, idea_id, "ideas.withdraw_idea")
+    if response:
+        return response
+    if request.method == "POST":
+        services.idea_withdraw(idea=idea, by=request.user)
+        messages.success(request, _("Your idea was withdrawn."))
+        return redirect(challenge.url)
+    context = challenge.get_context(request)
+    context.update({"idea": idea, "challenge": challenge})
+    return TemplateResponse(request, "ideas/idea_withdraw.html", context)
 
 
 def _similar(challenge, title: str):
@@ -125,7 +180,7 @@ def idea_new(request, challenge):
             return TemplateResponse(request, "ideas/idea_confirm.html", context)
         data = form.cleaned_data
         try:
-            idea, _created = idea_submit(
+            idea, _created = services.idea_submit(
                 challenge=challenge,
                 author=request.user,
                 data=data,

@@ -193,3 +193,31 @@ def test_who_may_open_the_form(client, make_process, resident):
     assert response.status_code == 302 and "login" in response["Location"]
     client.force_login(resident)
     assert client.get(f"{make_process('support', title='Later').url}new/").status_code == 403
+
+
+def test_the_author_edits_and_withdraws(client, idea, author, challenge):
+    client.force_login(author)
+    detail = client.get(f"{challenge.url}{idea.pk}/").content.decode()
+    assert f"{idea.pk}/edit/" in detail
+    assert client.get(f"{challenge.url}{idea.pk}/edit/").status_code == 200
+    bad = client.post(f"{challenge.url}{idea.pk}/edit/", {"title": "", "body": "Kept <b>"})
+    assert bad.status_code == 400 and "Kept &lt;b&gt;" in bad.content.decode()
+    saved = client.post(f"{challenge.url}{idea.pk}/edit/", {"title": "Trees", "body": "Shade"})
+    assert saved.status_code == 302
+    idea.refresh_from_db()
+    assert (idea.title, idea.body) == ("Trees", "Shade")
+    assert client.get(f"{challenge.url}{idea.pk}/withdraw/").status_code == 200
+    assert client.post(f"{challenge.url}{idea.pk}/withdraw/").status_code == 302
+    idea.refresh_from_db()
+    assert idea.is_withdrawn
+
+
+def test_others_may_not_edit_or_withdraw(client, idea, resident, challenge):
+    for action in ("edit", "withdraw"):
+        assert client.get(f"{challenge.url}{idea.pk}/{action}/").status_code == 302
+    client.force_login(resident)
+    assert f"{idea.pk}/edit/" not in client.get(f"{challenge.url}{idea.pk}/").content.decode()
+    for action in ("edit", "withdraw"):
+        assert client.post(f"{challenge.url}{idea.pk}/{action}/", {"title": "x"}).status_code == 403
+    idea.refresh_from_db()
+    assert idea.title == "More benches by the river" and not idea.is_withdrawn

@@ -47,3 +47,15 @@ class IdeaForm(forms.Form):
     )
     # Carried through the confirmation step so a resubmitted form never creates a second idea.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class IdeaStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=IdeaStatus.choices)
+    answer = forms.CharField(
+        label=_("Official answer"),
+        max_length=10_000,
+        required=False,
+        validators=[validate_clean_text],
+        widget=forms.Textarea,
+        help_text=_("Shown on the idea's page, in the language you are using now."),
+    )

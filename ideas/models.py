@@ -50,6 +50,12 @@ class IdeaChallengePage(RoutablePageMixin, ProcessPage):
 
         return idea_withdraw(request, self, idea_id)
 
+    @path("<int:idea_id>/status/")
+    def idea_status(self, request, idea_id):
+        from .views import idea_status
+
+        return idea_status(request, self, idea_id)
+
     class Meta:
         verbose_name = _("idea challenge")
         verbose_name_plural = _("idea challenges")

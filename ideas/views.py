@@ -18,7 +18,7 @@ from civitas.core.errors import DomainError
 from civitas.interactions.selectors import with_interaction_counts
 
 from . import services
-from .forms import IdeaFilterForm, IdeaForm
+from .forms import IdeaFilterForm, IdeaForm, IdeaStatusForm
 from .models import Idea
 
 PER_PAGE = 20
@@ -102,12 +102,14 @@ def idea_detail(request, challenge, idea_id):
             "challenge": challenge,
             "base_url": challenge.get_url(request),
             "can_change": request.user.has_perm("ideas.change_idea", idea),
+            "can_set_status": request.user.has_perm("ideas.set_status", idea),
         }
     )
     return TemplateResponse(request, "ideas/idea_detail.html", context)
 
 
-def _own_idea(request, challenge, idea_id, perm):
+def _idea_allowed(request, challenge, idea_id, perm):
+    """(idea, None) when the person may `perm` it, else (None, login redirect); 404 or 403."""
     if not request.user.is_authenticated:
         return None, redirect_to_login(request.get_full_path())
     idea = Idea.objects.filter(process=challenge, hidden_at__isnull=True, pk=idea_id).first()
@@ -120,7 +122,7 @@ def _own_idea(request, challenge, idea_id, perm):
 
 def idea_edit(request, challenge, idea_id):
     """The author changes their idea while the phase allows."""
-    idea, response = _own_idea(request, challenge, idea_id, "ideas.change_idea")
+    idea, response = _idea_allowed(request, challenge, idea_id, "ideas.change_idea")
     if response:
         return response
     initial = {name: getattr(idea, name) for name in ("title", "body", "location_text")}
@@ -143,7 +145,7 @@ def idea_edit(request, challenge, idea_id):
 
 def idea_withdraw(request, challenge, idea_id):
     """The author withdraws their idea (POST only; GET asks for confirmation)."""
-    idea, response = _own_idea(request, challenge, idea_id, "ideas.withdraw_idea")
+    idea, response = _idea_allowed(request, challenge, idea_id, "ideas.withdraw_idea")
     if response:
         return response
     if request.method == "POST":
@@ -194,3 +196,33 @@ def idea_new(request, challenge):
             return redirect(f"{challenge.url}{idea.pk}/")
     status = 400 if form.errors else 200
     return TemplateResponse(request, "ideas/idea_form.html", context, status=status)
+
+
+def idea_status(request, challenge, idea_id):
+    """Staff set an idea's status and official answer (later also done from case answers)."""
+    idea, response = _idea_allowed(request, challenge, idea_id, "ideas.set_status")
+    if response:
+        return response
+    initial = {"status": idea.status, "answer": idea.official_answer}
+    form = IdeaStatusForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.idea_status_set(
+                idea=idea,
+                status=form.cleaned_data["status"],
+                answer=form.cleaned_data["answer"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The status was saved."))
+            return redirect(f"{challenge.url}{idea.pk}/")
+    title = _("Status of “%(title)s”") % {"title": idea.title}
+    status = 400 if form.errors else 200
+    return TemplateResponse(
+        request,
+        "civitas/form.html",
+        {"form": form, "title": title, "cancel_url": f"{challenge.url}{idea.pk}/"},
+        status=status,
+    )

@@ -221,3 +221,20 @@ def test_others_may_not_edit_or_withdraw(client, idea, resident, challenge):
         assert client.post(f"{challenge.url}{idea.pk}/{action}/", {"title": "x"}).status_code == 403
     idea.refresh_from_db()
     assert idea.title == "More benches by the river" and not idea.is_withdrawn
+
+
+def test_staff_set_the_status_and_answer(client, idea, challenge, role_user, resident):
+    from civitas.accounts.models import Role
+
+    url = f"{challenge.url}{idea.pk}/status/"
+    client.force_login(resident)
+    assert client.post(url, {"status": "accepted"}).status_code == 403
+    client.force_login(role_user(Role.TASKFORCE))
+    assert "/status/" in client.get(f"{challenge.url}{idea.pk}/").content.decode()
+    bad = client.post(url, {"status": "lost", "answer": "Kept <i>"})
+    assert bad.status_code == 400 and "Kept &lt;i&gt;" in bad.content.decode()
+    assert client.post(url, {"status": "accepted", "answer": "<b>Yes</b>"}).status_code == 302
+    idea.refresh_from_db()
+    assert (idea.status, idea.official_answer) == ("accepted", "<b>Yes</b>")
+    html = client.get(f"{challenge.url}{idea.pk}/").content.decode()
+    assert "&lt;b&gt;Yes&lt;/b&gt;" in html and "<b>Yes</b>" not in html

@@ -112,7 +112,8 @@ def idea_submit(
 
 
 def _locked(idea: Idea) -> Idea:
-    return Idea.objects.select_for_update().select_related("process").get(pk=idea.pk)
+    # Lock the idea row only: the process is joined on a nullable key (an outer join).
+    return Idea.objects.select_for_update(of=("self",)).select_related("process").get(pk=idea.pk)
 
 
 def idea_edit(*, idea: Idea, by, data: dict) -> Idea:

@@ -1,16 +1,14 @@
 """Races on ideas are settled by the database's unique constraints."""
 
-import threading
-
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from wagtail.models import ModelLogEntry
 
 from civitas.accounts.models import User
 from civitas.interactions import services as interactions
 from civitas.interactions.models import Support
 from ideas.models import Idea
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,34 +18,6 @@ def forget_flushed_content_types():
     """An earlier transactional test may have flushed the database without recreating content
     types; the cache would still hand out the ids of rows that are gone."""
     ContentType.objects.clear_cache()
-
-
-def run_together(calls):
-    """Run each callable in its own thread and connection, released at once: (results, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def worker(call):
-        try:
-            prepared = call()  # reads before the barrier, so the writes really collide
-            barrier.wait(timeout=60)
-            outcome = prepared()
-            with lock:
-                results.append(outcome)
-        except Exception as exc:  # collected and asserted on below
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def test_fifty_supports_of_one_person_on_one_idea_leave_one(idea, resident):

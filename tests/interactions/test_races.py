@@ -1,16 +1,14 @@
 """Concurrency is the database's job: unique constraints settle races between requests."""
 
-import threading
-
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from wagtail.models import ModelLogEntry
 
 from civitas.accounts.models import User
 from civitas.core.errors import Conflict
 from civitas.interactions import services
 from civitas.interactions.models import Flag, Follow, Support
+from tests.concurrency import run_together
 from tests.dummy_process.models import Note
 from tests.factories import UserFactory
 
@@ -22,35 +20,6 @@ def forget_flushed_content_types():
     """An earlier transactional test may have flushed the database without recreating content
     types; the cache would still hand out the ids of rows that are gone."""
     ContentType.objects.clear_cache()
-
-
-def run_together(calls):
-    """Run each callable in its own thread with its own database connection, all released at
-    once; returns (results, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def worker(call):
-        try:
-            prepared = call()  # reads before the barrier, so the writes really collide
-            barrier.wait(timeout=60)
-            outcome = prepared()
-            with lock:
-                results.append(outcome)
-        except Exception as exc:  # collected and asserted on below
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def as_person(user_pk, note_pk, service, **kwargs):

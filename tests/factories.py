@@ -60,20 +60,26 @@ def window(start_days: float, end_days: float):
     return now + dt.timedelta(days=start_days), now + dt.timedelta(days=end_days)
 
 
-def make_dummy_process(parent, *, title="Dummy process", phases=(("collect", -1, 5),), live=True):
-    """A DummyProcessPage under `parent` with phases given as (name, start_days, end_days)."""
+def add_process(parent, page, phases):
+    """Add the process `page` under `parent` with phases given as (phase type, start_days,
+    end_days), the days counted from now."""
     from civitas.participation.models import Phase
-    from tests.dummy_process.models import DummyProcessPage
 
-    page = DummyProcessPage(title=title, live=live)
     parent.add_child(instance=page)
-    for order, (name, start, end) in enumerate(phases):
+    for order, (phase_type, start, end) in enumerate(phases):
         starts_at, ends_at = window(start, end)
         Phase.objects.create(
-            page=page,
-            phase_type=f"dummy_process.{name}",
-            starts_at=starts_at,
-            ends_at=ends_at,
-            sort_order=order,
+            page=page, phase_type=phase_type, starts_at=starts_at, ends_at=ends_at, sort_order=order
         )
     return page
+
+
+def make_dummy_process(parent, *, title="Dummy process", phases=(("collect", -1, 5),), live=True):
+    """A DummyProcessPage under `parent` with phases given as (name, start_days, end_days)."""
+    from tests.dummy_process.models import DummyProcessPage
+
+    return add_process(
+        parent,
+        DummyProcessPage(title=title, live=live),
+        [(f"dummy_process.{name}", start, end) for name, start, end in phases],
+    )

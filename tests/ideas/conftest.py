@@ -4,9 +4,8 @@ import pytest
 from django.core.cache import cache
 
 from civitas.accounts.services import role_assign
-from civitas.participation.models import Phase
 from ideas.models import Idea, IdeaChallengePage
-from tests.factories import UserFactory, window
+from tests.factories import UserFactory, add_process
 
 PHASE_STATES = {
     "submit": {"phases": [("submit", -1, 5)]},
@@ -20,18 +19,11 @@ PHASE_STATES = {
 
 def make_challenge(parent, *, title="Safer streets", phases=(("submit", -1, 5),), live=True):
     """An IdeaChallengePage under `parent` with phases given as (name, start_days, end_days)."""
-    page = IdeaChallengePage(title=title, live=live)
-    parent.add_child(instance=page)
-    for order, (name, start, end) in enumerate(phases):
-        starts_at, ends_at = window(start, end)
-        Phase.objects.create(
-            page=page,
-            phase_type=f"ideas.{name}",
-            starts_at=starts_at,
-            ends_at=ends_at,
-            sort_order=order,
-        )
-    return page
+    return add_process(
+        parent,
+        IdeaChallengePage(title=title, live=live),
+        [(f"ideas.{name}", start, end) for name, start, end in phases],
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -159,15 +159,25 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+
+def redis_channel_layer(url, prefix="civitas"):
+    """Channel layer settings for the Redis server at url."""
+    # The layer waits for messages with a blocking pop of up to 5 s; redis-py 8 also reads with a
+    # 5 s socket timeout by default, so an idle socket would race it and tear down the websocket.
+    host = {"address": url, "socket_timeout": 30, "socket_connect_timeout": 5}
+    return {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [host], "prefix": prefix},
+        }
+    }
+
+
 # Redis: channel layer and cache when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "civitas"},
-        }
-    }
+    CHANNEL_LAYERS = redis_channel_layer(REDIS_URL)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -30,6 +30,23 @@ def test_channel_layer_round_trip():
         assert pool.submit(asyncio.run, round_trip()).result() == {"type": "ping", "text": "hello"}
 
 
+def test_an_idle_channel_outlives_the_layers_blocking_pop():
+    """A consumer waits longer than one blocking pop without the socket read timing out."""
+    layer = get_channel_layer()
+    (host,) = layer.hosts
+    assert host["socket_timeout"] > layer.brpop_timeout
+
+    async def wait_then_send():
+        channel = await layer.new_channel()
+        waiting = asyncio.ensure_future(layer.receive(channel))
+        await asyncio.sleep(layer.brpop_timeout + 1.5)
+        await layer.send(channel, {"type": "ping", "text": "late"})
+        return await asyncio.wait_for(waiting, timeout=10)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, wait_then_send()).result()["text"] == "late"
+
+
 def test_cache_round_trip():
     cache = caches["default"]
     key = f"settings-test-{uuid.uuid4()}"

@@ -167,7 +167,7 @@ def test_redis_url_switches_channel_layer_and_cache_to_redis():
     with_redis = load(BASE, {"REDIS_URL": url}, "CHANNEL_LAYERS", "CACHES")
     layer = with_redis["CHANNEL_LAYERS"]["default"]
     assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
-    assert layer["CONFIG"]["hosts"] == [url]
+    assert [host["address"] for host in layer["CONFIG"]["hosts"]] == [url]
     cache = with_redis["CACHES"]["default"]
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == url

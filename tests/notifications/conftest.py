@@ -5,19 +5,16 @@ import uuid
 
 import pytest
 
+from config.settings.base import redis_channel_layer
+
 from tests.factories import UserFactory
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: a real connection failure
 
 
 def redis_layer(url):
-    return {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A prefix per test run, so runs sharing one Redis never hear each other.
-            "CONFIG": {"hosts": [url], "prefix": f"civitas-test-{uuid.uuid4().hex[:8]}"},
-        }
-    }
+    # A prefix per test run, so runs sharing one Redis never hear each other.
+    return redis_channel_layer(url, prefix=f"civitas-test-{uuid.uuid4().hex[:8]}")
 
 
 MEMORY_LAYER = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -160,7 +160,6 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-
 def redis_channel_layer(url, prefix="civitas"):
     """Channel layer settings for the Redis server at url."""
     # The layer waits for messages with a blocking pop of up to 5 s; redis-py 8 also reads with a

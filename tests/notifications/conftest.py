@@ -6,7 +6,6 @@ import uuid
 import pytest
 
 from config.settings.base import redis_channel_layer
-
 from tests.factories import UserFactory
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: a real connection failure

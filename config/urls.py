@@ -27,6 +27,7 @@ urlpatterns = [
     path("me/", include("civitas.accounts.urls")),
     path("i/", include("civitas.interactions.urls")),
     path("notifications/", include("civitas.notifications.urls")),
+    path("feedback/", include("feedback_loop.urls")),
     path("", include("civitas.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,0 +1,171 @@
+"""Forms of the feedback loop; the services check and change state."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civitas.participation.models import District, Topic
+
+from .models import CaseState, Decision, Department, Priority
+
+DEFAULT_LIMIT = 2000
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any")), *CaseState.choices]
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.none(),
+        empty_label=_("Any"),
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), required=False, queryset=Topic.objects.all(), empty_label=_("Any")
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), required=False, queryset=District.objects.all(), empty_label=_("Any")
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("assign", _("Assign to a department")),
+        ("priority", _("Set priority")),
+        ("out_of_scope", _("Mark out of scope")),
+    ]
+    cases = forms.ModelMultipleChoiceField(label=_("Cases"), queryset=None)
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=Department.objects.all()
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), required=False, coerce=int, choices=[("", "—"), *Priority.choices]
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=DEFAULT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when reassigning; public when marking out of scope."),
+    )
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+
+
+class AssignForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=DEFAULT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the case moves from one department to another."),
+    )
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(label=_("Priority"), coerce=int, choices=Priority.choices)
+
+
+class OutOfScopeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Public reason"), max_length=DEFAULT_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class GroupForm(forms.Form):
+    others = forms.CharField(
+        label=_("Case numbers to group into this one"),
+        max_length=500,
+        help_text=_("Separate numbers with commas, e.g. 12, 15."),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=DEFAULT_LIMIT)
+
+    def clean_others(self):
+        raw = self.cleaned_data["others"].replace("#", "")
+        try:
+            ids = {int(part) for part in raw.replace(" ", ",").split(",") if part.strip()}
+        except ValueError as exc:
+            raise forms.ValidationError(_("Enter case numbers separated by commas.")) from exc
+        if not ids:
+            raise forms.ValidationError(_("Enter at least one case number."))
+        return ids
+
+
+class InviteForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department asked to contribute"), queryset=Department.objects.all()
+    )
+
+
+class AnswerForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    public_text = forms.CharField(
+        label=_("Public answer"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Shown to the resident and on the public pages."),
+    )
+    internal_notes = forms.CharField(
+        label=_("Internal notes"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Seen by staff only."),
+    )
+
+
+class ContributionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your department's part of the answer"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AttachmentForm(forms.Form):
+    MAX_BYTES = 10 * 1024 * 1024
+    title = forms.CharField(label=_("Title"), max_length=150)
+    file = forms.FileField(label=_("File"))
+    public = forms.BooleanField(label=_("Public with the answer"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=20,
+        help_text=_("The code you were given when your input was recorded, e.g. ABCD-EFGH-JKLM."),
+    )
+
+    def clean_code(self):
+        code = "".join(ch for ch in self.cleaned_data["code"].upper() if ch.isalnum())
+        if len(code) != 12:
+            raise forms.ValidationError(_("A receipt code has 12 letters and digits."))
+        return "-".join(code[i : i + 4] for i in range(0, 12, 4))
+
+
+class HowUsedFilterForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.all(),
+        empty_label=_("Any"),
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"), required=False, choices=[("", _("Any")), *Decision.choices]
+    )

@@ -1,0 +1,260 @@
+"""Reads of the feedback loop: which cases a person sees, counts, and the public figures."""
+
+import datetime as dt
+import statistics
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from civitas.accounts.models import Role, RoleAssignment
+from civitas.accounts.roles import holds_role
+
+from .models import (
+    CLOSED_STATES,
+    OPEN_STATES,
+    Case,
+    CaseState,
+    Department,
+    ProcessSettings,
+)
+from .rules import department_ids
+
+DEFAULT_SETTINGS = ProcessSettings(approval_required=True, answer_working_days=20)
+
+
+def settings_for_process(process_id) -> ProcessSettings:
+    """The feedback settings of a process page, or the defaults when it has none."""
+    if process_id is None:
+        return DEFAULT_SETTINGS
+    found = ProcessSettings.objects.filter(process_id=process_id).first()
+    return found or DEFAULT_SETTINGS
+
+
+def city_settings():
+    """The default site's CitySettings (holiday calendar), unsaved defaults without a site."""
+    from wagtail.models import Site
+
+    from civitas.core.models import CitySettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return CitySettings.for_site(site) if site else CitySettings()
+
+
+def sees_all_cases(user) -> bool:
+    return getattr(user, "is_authenticated", False) and (
+        user.is_superuser
+        or holds_role(user, Role.ADMINISTRATOR)
+        or holds_role(user, Role.TASKFORCE)
+    )
+
+
+def cases_visible_to(user):
+    """Every case the person may see: all for the taskforce, their departments' otherwise.
+
+    Lists, search, exports, the live inbox and attachments all start from this queryset.
+    """
+    cases = Case.objects.all()
+    if sees_all_cases(user):
+        return cases
+    ids = department_ids(user)
+    if not ids:
+        return cases.none()
+    contributing = Case.contributing_departments.through.objects.filter(
+        department_id__in=ids
+    ).values("case_id")
+    return cases.filter(Q(department_id__in=ids) | Q(pk__in=contributing))
+
+
+def departments_visible_to(user):
+    if sees_all_cases(user):
+        return Department.objects.all()
+    return Department.objects.filter(pk__in=department_ids(user))
+
+
+def department_members(department_ids_):
+    """Active people holding the department-member role for any of the given departments."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(Department)
+    user_ids = RoleAssignment.objects.filter(
+        role=Role.DEPARTMENT_MEMBER, scope_type=ct, scope_id__in=list(department_ids_)
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+
+
+def taskforce_members():
+    from django.contrib.auth import get_user_model
+
+    user_ids = RoleAssignment.objects.filter(role=Role.TASKFORCE, scope_type__isnull=True).values(
+        "user_id"
+    )
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+
+
+def inbox_counts(cases, today=None) -> dict:
+    """Counters shown on an inbox (and pushed live): triage, open, overdue, awaiting approval."""
+    today = today or timezone.localdate()
+    return cases.aggregate(
+        triage=Count("pk", filter=Q(state=CaseState.TRIAGE)),
+        open=Count("pk", filter=Q(state__in=OPEN_STATES)),
+        overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due_date__lt=today)),
+        drafted=Count("pk", filter=Q(state=CaseState.DRAFTED)),
+    )
+
+
+def percentile(values, fraction: float):
+    """The nearest-rank percentile of `values` (None when empty)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * fraction // 1))
+    return ordered[int(rank) - 1]
+
+
+def _figures(rows, today) -> dict:
+    """Response rate, median and 90th percentile days to answer, overdue, for (state, created,
+    answered, due) rows."""
+    total = len(rows)
+    answered = [r for r in rows if r[0] in CLOSED_STATES and r[2] is not None]
+    days = [max(0, (r[2] - r[1]).total_seconds() / 86400) for r in answered]
+    overdue = sum(1 for r in rows if r[0] in OPEN_STATES and r[3] is not None and r[3] < today)
+    median = statistics.median(days) if days else None
+    return {
+        "total": total,
+        "answered": len(answered),
+        "response_rate": round(100 * len(answered) / total) if total else None,
+        "median_days": round(median, 1) if median is not None else None,
+        "p90_days": round(percentile(days, 0.9), 1) if days else None,
+        "overdue": overdue,
+    }
+
+
+def dashboard(today=None, months: int = 12) -> dict:
+    """Public accountability figures per department, per process and per month (one query)."""
+    today = today or timezone.localdate()
+    rows = list(
+        Case.objects.exclude(state=CaseState.MERGED).values_list(
+            "state",
+            "created_at",
+            "answered_at",
+            "due_date",
+            "department_id",
+            "department__name",
+            "process_id",
+            "process__title",
+        )
+    )
+    by_department: dict = {}
+    by_process: dict = {}
+    by_month: dict = {}
+    for row in rows:
+        if row[4] is not None:
+            by_department.setdefault((row[5], row[4]), []).append(row)
+        if row[6] is not None:
+            by_process.setdefault((row[7], row[6]), []).append(row)
+        month = timezone.localtime(row[1]).date().replace(day=1)
+        by_month.setdefault(month, []).append(row)
+    first_month = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    return {
+        "overall": _figures(rows, today),
+        "departments": [
+            {"name": name, "id": pk, **_figures(group, today)}
+            for (name, pk), group in sorted(by_department.items(), key=lambda i: i[0][0])
+        ],
+        "processes": [
+            {"name": name, "id": pk, **_figures(group, today)}
+            for (name, pk), group in sorted(by_process.items(), key=lambda i: i[0][0])
+        ],
+        "months": [
+            {"month": month, **_figures(group, today)}
+            for month, group in sorted(by_month.items())
+            if month >= first_month
+        ],
+    }
+
+
+def department_ids_of(user) -> set[int]:
+    return department_ids(user)
+
+
+def public_cases(*, process_id=None):
+    """Cases as the public may see them: not grouped away, with their public answer."""
+    cases = Case.objects.exclude(state=CaseState.MERGED).exclude(state=CaseState.NEW)
+    if process_id is not None:
+        cases = cases.filter(process_id=process_id)
+    return cases
+
+
+PUBLIC_STATES = (CaseState.PUBLISHED, CaseState.OUT_OF_SCOPE)
+
+
+def how_used_groups(cases):
+    """(groups, totals): cases grouped by theme (or topic) and department, each with its inputs
+    and, once published, its decision and answer; totals count decisions. Four queries."""
+    from django.db.models import Prefetch
+
+    from .models import CaseInput
+
+    cases = list(
+        cases.select_related("department", "topic", "answer")
+        .prefetch_related(Prefetch("inputs", queryset=CaseInput.objects.order_by("pk")))
+        .order_by("topic__name", "department__name", "-created_at", "pk")
+    )
+    groups: dict = {}
+    totals: dict = {"inputs": 0, "answered": 0, "waiting": 0, "decisions": {}}
+    for case in cases:
+        published = case.state in PUBLIC_STATES
+        case.public_answer = case.answer_or_none if case.state == CaseState.PUBLISHED else None
+        theme = case.theme or (case.topic.name if case.topic else "")
+        key = (theme, case.department.name if case.department else "")
+        groups.setdefault(key, []).append(case)
+        totals["inputs"] += len(case.inputs.all())
+        if published:
+            totals["answered"] += 1
+            decision = case.public_answer.decision if case.public_answer else "out_of_scope"
+            totals["decisions"][decision] = totals["decisions"].get(decision, 0) + 1
+        else:
+            totals["waiting"] += 1
+    return [
+        {"theme": theme, "department": department, "cases": items}
+        for (theme, department), items in groups.items()
+    ], totals
+
+
+def recent_answers(limit: int = 5):
+    """The latest published answers, for the home page."""
+    return list(
+        Case.objects.filter(state=CaseState.PUBLISHED)
+        .select_related("answer", "department", "process")
+        .prefetch_related("inputs")
+        .order_by("-answered_at", "-pk")[:limit]
+    )
+
+
+def bar_chart(rows, key: str, *, width: int = 600, bar: int = 22, gap: int = 8) -> dict:
+    """Geometry of a horizontal SVG bar chart of `key` per row; the table shows the same rows."""
+    values = [row[key] or 0 for row in rows]
+    top = max(values) if values and max(values) > 0 else 1
+    label_width = 180
+    bars = []
+    for index, row in enumerate(rows):
+        value = row[key] or 0
+        label = row.get("name") or row["month"].strftime("%Y-%m")
+        bars.append(
+            {
+                "label": label,
+                "value": row[key],
+                "y": index * (bar + gap),
+                "text_y": index * (bar + gap) + bar * 0.7,
+                "width": round((width - label_width - 60) * value / top, 1),
+            }
+        )
+    return {
+        "bars": bars,
+        "height": max(len(rows) * (bar + gap), bar),
+        "width": width,
+        "label_width": label_width,
+        "bar": bar,
+        "value_x_offset": label_width + 6,
+    }

@@ -1,0 +1,616 @@
+"""Services of the feedback loop: every change to a case goes through here.
+
+Each service writes inside ``transaction.atomic()``, records the change on the case's timeline
+and in Wagtail's audit log, and hands live updates, webhooks and notifications to the commit.
+Services that a person triggers check the person's permission themselves (NotAllowed), so the
+views, the API and the commands cannot forget it; ``by=None`` means the system itself.
+"""
+
+import datetime as dt
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from civitas.core.errors import Conflict, DomainError, NotAllowed
+from civitas.core.text import normalise_text
+from civitas.core.working_days import add_working_days, working_days_between
+
+from . import live, signals, webhooks
+from .models import (
+    OPEN_STATES,
+    Answer,
+    AnswerContribution,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseInput,
+    CaseState,
+    Decision,
+    Department,
+    Priority,
+    RoutingRule,
+)
+from .selectors import (
+    city_settings,
+    department_members,
+    settings_for_process,
+    taskforce_members,
+)
+from .sources import SourceAdapter, adapter_for, sources
+
+REASON_MAX_LENGTH = 2000
+ANSWER_MAX_LENGTH = 10_000
+# Department members are reminded this many working days before the due date.
+REMINDER_WORKING_DAYS = 3
+
+
+def _require(by, perm: str, case=None) -> None:
+    if by is not None and not by.has_perm(perm, case):
+        raise NotAllowed(_("You may not do this with this case."))
+
+
+def _text(value, *, code: str, required: bool, limit: int, message) -> str:
+    text = normalise_text(value or "")
+    if required and not text:
+        raise DomainError(message, code=code)
+    if len(text) > limit:
+        raise DomainError(_("Keep it under %(limit)s characters.") % {"limit": limit}, code=code)
+    return text
+
+
+def record(case: Case, action: str, *, by=None, note: str = "", department=None, data=None):
+    """Put one step on the case's timeline and in the audit log (inside the caller's atomic)."""
+    event = CaseEvent.objects.create(
+        case=case, action=action, actor=by, department=department, note=note, data=data or {}
+    )
+    log(
+        instance=case,
+        action=f"feedback_loop.case.{action}",
+        user=by,
+        title=f"case #{case.pk}",
+        data={"state": case.state, "department": case.department_id, **(data or {})},
+    )
+    return event
+
+
+def _after_commit(case: Case, *, webhook_event: str | None = None) -> None:
+    department_ids = {case.department_id} if case.department_id else set()
+    transaction.on_commit(partial(live.push_changed, department_ids), robust=True)
+    if webhook_event:
+        transaction.on_commit(
+            partial(webhooks.dispatch, case_id=case.pk, event=webhook_event), robust=True
+        )
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def due_date_for(case: Case, start: dt.date | None = None) -> dt.date:
+    """The date an answer is due: the process's working days after `start` (today)."""
+    days = settings_for_process(case.process_id).answer_working_days
+    return add_working_days(start or timezone.localdate(), days, city_settings())
+
+
+def working_days_left(case: Case, today: dt.date | None = None, calendar=None) -> int | None:
+    """Working days until the due date (negative when overdue), None without a due date."""
+    if case.due_date is None:
+        return None
+    return working_days_between(
+        today or timezone.localdate(), case.due_date, calendar or city_settings()
+    )
+
+
+def becomes_case(adapter: SourceAdapter, process_id) -> bool:
+    """Whether contributions of this source in this process are turned into cases."""
+    chosen = settings_for_process(process_id).case_sources
+    return adapter.key in chosen if chosen else adapter.default_on
+
+
+# --- cases from contributions -------------------------------------------------------------
+
+
+def case_open(*, contribution, adapter: SourceAdapter | None = None, route: bool = True):
+    """Make a case from a contribution and route it; (case or None, created).
+
+    Idempotent: a contribution that already has a case returns that case (the unique
+    constraint on the contribution reference settles concurrent deliveries of one event).
+    Returns (None, False) when the process does not turn this type into cases.
+    """
+    adapter = adapter or adapter_for(contribution)
+    if adapter is None:
+        raise DomainError(_("This kind of input cannot become a case."), code="source")
+    content_type = ContentType.objects.get_for_model(contribution)
+    existing = CaseInput.objects.filter(content_type=content_type, object_id=contribution.pk)
+    found = existing.select_related("case").first()
+    if found is not None:
+        return found.case, False
+    snap = adapter.snapshot(contribution)
+    if not becomes_case(adapter, snap.process_id):
+        return None, False
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                source=adapter.key,
+                title=snap.title[:200],
+                text=snap.text,
+                topic_id=snap.topic_id,
+                district_id=snap.district_id,
+                process_id=snap.process_id,
+                channel=snap.channel,
+                language=snap.language,
+                theme=snap.theme[:120],
+            )
+            CaseInput.objects.create(
+                case=case,
+                source=adapter.key,
+                content_type=content_type,
+                object_id=contribution.pk,
+                receipt_code=snap.receipt_code,
+                title=snap.title[:200],
+                url=snap.url[:400],
+            )
+            record(case, "created", data={"source": adapter.key})
+            signals.case_created.send_on_commit(sender=Case, case=case)
+            _after_commit(case, webhook_event="case.created")
+            if route:
+                case_route(case=case)
+    except IntegrityError:
+        # Another delivery of the same event won the race: its case is the case.
+        found = existing.select_related("case").first()
+        if found is None:
+            raise
+        return found.case, False
+    return case, True
+
+
+def case_input_changed(*, contribution, adapter: SourceAdapter, action: str) -> Case | None:
+    """The contribution behind a case was edited, withdrawn or hidden: note it on the timeline
+    (and refresh the snapshot while nobody has answered yet)."""
+    content_type = ContentType.objects.get_for_model(contribution)
+    found = CaseInput.objects.filter(content_type=content_type, object_id=contribution.pk).first()
+    if found is None:
+        return None
+    with transaction.atomic():
+        case = _locked(found.case)
+        snap = adapter.snapshot(contribution)
+        found.title = snap.title[:200]
+        found.save(update_fields=["title"])
+        if (
+            action == "edited"
+            and case.state
+            in (
+                CaseState.NEW,
+                CaseState.TRIAGE,
+                CaseState.ROUTED,
+                CaseState.ASSIGNED,
+            )
+            and case.inputs.count() == 1
+        ):
+            case.title, case.text = snap.title[:200], snap.text
+            case.save(update_fields=["title", "text"])
+        record(case, f"input_{action}", data={"input": found.pk})
+        _after_commit(case)
+    return case
+
+
+def matching_rule(case: Case, rules=None) -> RoutingRule | None:
+    """The first active rule (by priority) whose criteria all match the case."""
+    if rules is None:
+        rules = RoutingRule.objects.filter(active=True).order_by("priority", "pk")
+    return next((rule for rule in rules if rule.matches(case)), None)
+
+
+def case_route(*, case: Case, rules=None, today=None) -> Case:
+    """Route a new case by the rules: to the first matching department, else to triage."""
+    with transaction.atomic():
+        case = _locked(case)
+        if case.state != CaseState.NEW:
+            raise Conflict(_("This case was already routed."))
+        rule = matching_rule(case, rules)
+        if rule is None:
+            case.state = CaseState.TRIAGE
+            case.save(update_fields=["state"])
+            record(case, "triage")
+            _after_commit(case)
+            return case
+        case.state = CaseState.ROUTED
+        case.department_id = rule.department_id
+        case.routed_at = timezone.now()
+        case.due_date = due_date_for(case, today)
+        case.save(update_fields=["state", "department", "routed_at", "due_date"])
+        record(case, "routed", department=rule.department, data={"rule": rule.pk})
+        _notify_department(case)
+        _after_commit(case, webhook_event="case.assigned")
+    return case
+
+
+def _notify_department(case: Case) -> None:
+    from civitas.notifications.services import notify
+
+    notify(
+        recipients=list(department_members([case.department_id])),
+        kind="feedback_loop.case_assigned",
+        title=_("New case for your department: %(title)s"),
+        params={"title": case.title},
+        url=case_url(case),
+    )
+
+
+def case_url(case: Case) -> str:
+    from django.urls import reverse
+
+    return reverse("feedback_loop:case", args=[case.pk])
+
+
+# --- triage -------------------------------------------------------------------------------
+
+
+def case_assign(*, case: Case, department: Department, by, reason: str = "") -> Case:
+    """Give a case to a department (from triage, or reassign with a reason); due date restarts."""
+    _require(by, "feedback_loop.triage_case", case)
+    reason = _text(reason, code="reason", required=False, limit=REASON_MAX_LENGTH, message="")
+    with transaction.atomic():
+        case = _locked(case)
+        if case.state not in (CaseState.NEW, CaseState.TRIAGE, *OPEN_STATES):
+            raise Conflict(_("This case is closed."))
+        if case.department_id == department.pk and case.state != CaseState.TRIAGE:
+            raise Conflict(_("The case is already with this department."))
+        reassigning = case.department_id is not None
+        if reassigning and not reason:
+            raise DomainError(_("Say why the case moves to another department."), code="reason")
+        old = case.department_id
+        case.department = department
+        case.state = CaseState.ASSIGNED
+        case.routed_at = timezone.now()
+        case.due_date = due_date_for(case)
+        case.reminded_at = case.escalated_at = None
+        case.save(
+            update_fields=[
+                "department",
+                "state",
+                "routed_at",
+                "due_date",
+                "reminded_at",
+                "escalated_at",
+            ]
+        )
+        record(
+            case,
+            "reassigned" if reassigning else "assigned",
+            by=by,
+            note=reason,
+            department=department,
+            data={"from": old},
+        )
+        _notify_department(case)
+        if old:
+            transaction.on_commit(partial(live.push_changed, {old}), robust=True)
+        _after_commit(case, webhook_event="case.assigned")
+    return case
+
+
+def case_set_priority(*, case: Case, priority: int, by) -> Case:
+    _require(by, "feedback_loop.triage_case", case)
+    try:
+        priority = Priority(int(priority))
+    except (TypeError, ValueError) as exc:
+        raise DomainError(_("Choose one of the listed priorities."), code="priority") from exc
+    with transaction.atomic():
+        case = _locked(case)
+        if case.priority == priority:
+            return case
+        old = case.priority
+        case.priority = priority
+        case.save(update_fields=["priority"])
+        record(case, "priority", by=by, data={"from": old, "to": int(priority)})
+        _after_commit(case)
+    return case
+
+
+def case_mark_out_of_scope(*, case: Case, reason: str, by) -> Case:
+    """Close a case as outside what the city can decide, with a public reason."""
+    _require(by, "feedback_loop.triage_case", case)
+    reason = _text(
+        reason,
+        code="reason",
+        required=True,
+        limit=REASON_MAX_LENGTH,
+        message=_("Give the public reason why this is out of scope."),
+    )
+    with transaction.atomic():
+        case = _locked(case)
+        if case.state in (CaseState.PUBLISHED, CaseState.OUT_OF_SCOPE, CaseState.MERGED):
+            raise Conflict(_("This case is closed."))
+        case.state = CaseState.OUT_OF_SCOPE
+        case.out_of_scope_reason = reason
+        case.answered_at = timezone.now()
+        case.save(update_fields=["state", "out_of_scope_reason", "answered_at"])
+        record(case, "out_of_scope", by=by, note=reason)
+        _after_commit(case)
+    return case
+
+
+def case_group(*, case: Case, others, by, reason: str = "") -> Case:
+    """Group other open cases into `case` (duplicates, one theme): their inputs move over and
+    are answered with it; the others are closed as grouped."""
+    _require(by, "feedback_loop.triage_case", case)
+    reason = _text(reason, code="reason", required=False, limit=REASON_MAX_LENGTH, message="")
+    other_ids = sorted({o.pk for o in others} - {case.pk})
+    if not other_ids:
+        raise DomainError(_("Choose at least one other case to group."), code="cases")
+    closed = (CaseState.PUBLISHED, CaseState.OUT_OF_SCOPE, CaseState.MERGED)
+    with transaction.atomic():
+        # Lock in id order so two groupings of overlapping cases cannot deadlock.
+        locked = list(
+            Case.objects.select_for_update()
+            .filter(pk__in=sorted([case.pk, *other_ids]))
+            .order_by("pk")
+        )
+        target = next(c for c in locked if c.pk == case.pk)
+        moved = [c for c in locked if c.pk != case.pk]
+        if target.state in closed or any(c.state in closed for c in moved):
+            raise Conflict(_("Closed cases cannot be grouped."))
+        if len(moved) != len(other_ids):
+            raise DomainError(_("Some of these cases do not exist."), code="cases")
+        CaseInput.objects.filter(case_id__in=other_ids).update(case=target)
+        Case.objects.filter(pk__in=other_ids).update(state=CaseState.MERGED, merged_into=target)
+        for other in moved:
+            other.state = CaseState.MERGED
+            record(other, "grouped_into", by=by, note=reason, data={"into": target.pk})
+        record(target, "grouped", by=by, note=reason, data={"cases": other_ids})
+        _after_commit(target)
+        departments = {c.department_id for c in moved if c.department_id}
+        transaction.on_commit(partial(live.push_changed, departments), robust=True)
+    return target
+
+
+def case_add_contributing_department(*, case: Case, department: Department, by) -> Case:
+    """Ask another department to contribute to the case's answer (it then sees the case)."""
+    _require(by, "feedback_loop.triage_case", case)
+    with transaction.atomic():
+        case = _locked(case)
+        if department.pk == case.department_id:
+            raise Conflict(_("This is the case's own department."))
+        if case.contributing_departments.filter(pk=department.pk).exists():
+            return case
+        case.contributing_departments.add(department)
+        record(case, "department_invited", by=by, department=department)
+        transaction.on_commit(partial(live.push_changed, {department.pk}), robust=True)
+    return case
+
+
+BULK_ACTIONS = ("assign", "priority", "out_of_scope")
+
+
+def cases_bulk(*, cases, action: str, by, department=None, priority=None, reason: str = "") -> int:
+    """Apply one triage action to many cases, all or nothing; returns how many changed."""
+    if action not in BULK_ACTIONS:
+        raise DomainError(_("Unknown action."), code="action")
+    if action == "assign" and department is None:
+        raise DomainError(_("Choose a department."), code="department")
+    changed = 0
+    with transaction.atomic():
+        for case in cases:
+            if action == "assign":
+                if case.department_id == department.pk:
+                    continue
+                case_assign(case=case, department=department, by=by, reason=reason)
+            elif action == "priority":
+                case_set_priority(case=case, priority=priority, by=by)
+            else:
+                case_mark_out_of_scope(case=case, reason=reason, by=by)
+            changed += 1
+    return changed
+
+
+# --- answers ------------------------------------------------------------------------------
+
+
+def _decision(value) -> str:
+    if value not in Decision.values:
+        raise DomainError(_("Choose one of the listed decisions."), code="decision")
+    return value
+
+
+def answer_draft(
+    *, case: Case, by, decision: str, public_text: str, internal_notes: str = ""
+) -> Answer:
+    """Write or rewrite the answer of a case (state: drafted); the department or the taskforce."""
+    _require(by, "feedback_loop.draft_answer", case)
+    decision = _decision(decision)
+    public_text = _text(
+        public_text,
+        code="public_text",
+        required=True,
+        limit=ANSWER_MAX_LENGTH,
+        message=_("Write the public answer."),
+    )
+    internal_notes = _text(
+        internal_notes, code="internal_notes", required=False, limit=ANSWER_MAX_LENGTH, message=""
+    )
+    with transaction.atomic():
+        case = _locked(case)
+        if case.state not in (CaseState.ROUTED, CaseState.ASSIGNED, CaseState.DRAFTED):
+            raise Conflict(_("The answer of this case can no longer be changed."))
+        answer, created = Answer.objects.update_or_create(
+            case=case,
+            defaults={
+                "decision": decision,
+                "public_text": public_text,
+                "internal_notes": internal_notes,
+                "drafted_by": by,
+                "drafted_at": timezone.now(),
+            },
+        )
+        case.state = CaseState.DRAFTED
+        case.save(update_fields=["state"])
+        record(case, "drafted", by=by, department=case.department, data={"decision": decision})
+        _after_commit(case)
+    return answer
+
+
+def answer_contribute(*, case: Case, department: Department, by, text: str) -> AnswerContribution:
+    """A contributing department adds its part to the case's answer."""
+    _require(by, "feedback_loop.contribute_answer", case)
+    text = _text(
+        text, code="text", required=True, limit=ANSWER_MAX_LENGTH, message=_("Write your part.")
+    )
+    with transaction.atomic():
+        case = _locked(case)
+        if not case.contributing_departments.filter(pk=department.pk).exists():
+            raise NotAllowed(_("This department was not asked to contribute."))
+        answer = Answer.objects.filter(case=case).first()
+        if answer is None:
+            raise Conflict(_("The lead department has not drafted an answer yet."))
+        part = AnswerContribution.objects.create(
+            answer=answer, department=department, author=by, text=text
+        )
+        record(case, "contributed", by=by, department=department)
+        _after_commit(case)
+    return part
+
+
+def answer_approve(*, case: Case, by) -> Case:
+    """The taskforce approves a drafted answer; publication follows."""
+    _require(by, "feedback_loop.approve_answer", case)
+    with transaction.atomic():
+        case = _locked(case)
+        if case.state != CaseState.DRAFTED:
+            raise Conflict(_("Only a drafted answer can be approved."))
+        Answer.objects.filter(case=case).update(approved_by=by, approved_at=timezone.now())
+        case.state = CaseState.APPROVED
+        case.save(update_fields=["state"])
+        record(case, "approved", by=by)
+        _after_commit(case)
+    return case
+
+
+def answer_publish(*, case: Case, by) -> Case:
+    """Publish the answer: each input's owning app hears it (and notifies its people), other
+    inputs' authors are notified here. Needs approval unless the process switched it off."""
+    _require(by, "feedback_loop.publish_answer", case)
+    from civitas.notifications.services import notify
+
+    with transaction.atomic():
+        case = _locked(case)
+        approval = settings_for_process(case.process_id).approval_required
+        allowed = (CaseState.APPROVED,) if approval else (CaseState.DRAFTED, CaseState.APPROVED)
+        if case.state not in allowed:
+            raise Conflict(
+                _("The answer must be approved before it is published.")
+                if case.state == CaseState.DRAFTED
+                else _("There is no answer ready to publish.")
+            )
+        answer = case.answer
+        now = timezone.now()
+        answer.published_at = now
+        answer.save(update_fields=["published_at"])
+        case.state = CaseState.PUBLISHED
+        case.answered_at = now
+        case.save(update_fields=["state", "answered_at"])
+        to_notify = []
+        for item in case.inputs.select_related("content_type"):
+            if item.source not in sources:
+                continue
+            adapter = sources.get(item.source)
+            contribution = item.contribution
+            adapter.publish(contribution, case, answer, by)
+            if not adapter.owner_notifies and getattr(contribution, "author", None):
+                to_notify.append(contribution.author)
+        if to_notify:
+            notify(
+                recipients=to_notify,
+                kind="feedback_loop.answer_published",
+                title=_("The city answered your input: %(title)s"),
+                params={"title": case.title},
+                url=case.inputs.first().url,
+            )
+        record(case, "published", by=by, data={"decision": answer.decision})
+        signals.answer_published.send_on_commit(sender=Case, case=case, answer=answer)
+        _after_commit(case, webhook_event="case.answered")
+    return case
+
+
+def attachment_add(*, case: Case, by, file, title: str, public: bool) -> Attachment:
+    _require(by, "feedback_loop.draft_answer", case)
+    title = _text(
+        title, code="title", required=True, limit=150, message=_("Give the file a title.")
+    )
+    with transaction.atomic():
+        attachment = Attachment.objects.create(
+            case=case, file=file, title=title, public=bool(public), uploaded_by=by
+        )
+        record(case, "attachment_added", by=by, data={"attachment": attachment.pk})
+    return attachment
+
+
+# --- deadlines ----------------------------------------------------------------------------
+
+
+def deadlines_run(*, today: dt.date | None = None) -> dict:
+    """Remind departments of cases due soon and escalate overdue cases to the taskforce.
+
+    Each case is reminded once and escalated once (per assignment), so running this as often
+    as a scheduler likes sends nothing twice.
+    """
+    from civitas.notifications.services import notify
+
+    today = today or timezone.localdate()
+    calendar = city_settings()
+    soon = add_working_days(today, REMINDER_WORKING_DAYS, calendar)
+    reminded = escalated = 0
+    due_soon = Case.objects.open().filter(
+        reminded_at__isnull=True, due_date__gte=today, due_date__lte=soon
+    )
+    for case in due_soon.iterator():
+        with transaction.atomic():
+            case = _locked(case)
+            if case.reminded_at is not None:
+                continue
+            case.reminded_at = timezone.now()
+            case.save(update_fields=["reminded_at"])
+            record(case, "reminded", data={"due_date": case.due_date.isoformat()})
+            notify(
+                recipients=list(department_members([case.department_id])),
+                kind="feedback_loop.deadline",
+                title=_("An answer is due on %(date)s: %(title)s"),
+                params={"date": case.due_date.isoformat(), "title": case.title},
+                url=case_url(case),
+            )
+            reminded += 1
+    overdue = Case.objects.overdue(today).filter(escalated_at__isnull=True)
+    for case in overdue.iterator():
+        with transaction.atomic():
+            case = _locked(case)
+            if case.escalated_at is not None:
+                continue
+            case.escalated_at = timezone.now()
+            case.save(update_fields=["escalated_at"])
+            record(case, "escalated", data={"due_date": case.due_date.isoformat()})
+            notify(
+                recipients=list(taskforce_members()),
+                kind="feedback_loop.deadline",
+                title=_("Overdue since %(date)s: %(title)s"),
+                params={"date": case.due_date.isoformat(), "title": case.title},
+                url=case_url(case),
+            )
+            _after_commit(case)
+            escalated += 1
+    return {"reminded": reminded, "escalated": escalated}
+
+
+# --- people -------------------------------------------------------------------------------
+
+
+def forget_person(user) -> None:
+    """Account deletion: drop the person from timelines and answers they wrote (kept anonymous)."""
+    CaseEvent.objects.filter(actor=user).update(actor=None)
+    Answer.objects.filter(drafted_by=user).update(drafted_by=None)
+    Answer.objects.filter(approved_by=user).update(approved_by=None)
+    AnswerContribution.objects.filter(author=user).update(author=None)
+    Attachment.objects.filter(uploaded_by=user).update(uploaded_by=None)

@@ -1,0 +1,79 @@
+"""Source adapters: how one kind of contribution becomes a case and hears its answer.
+
+Each adapter lives in its own module (``feedback_loop/sources/<app>.py``), describes its
+contribution model, and connects to that app's domain events in ``connect()``. Adding a source
+means adding one module and naming it in ``SOURCE_MODULES``.
+"""
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+
+from civitas.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a case keeps of its contribution, so it reads the same if the contribution changes."""
+
+    title: str
+    text: str
+    topic_id: int | None = None
+    district_id: int | None = None
+    process_id: int | None = None
+    channel: str = ""
+    language: str = ""
+    receipt_code: str = ""
+    url: str = ""
+    theme: str = ""
+
+
+@dataclass(frozen=True)
+class SourceAdapter:
+    """A kind of contribution that can become a case.
+
+    key: "<app>.<model>"; model: the contribution model; label: shown to staff;
+    snapshot(obj) -> Snapshot; publish(obj, case, answer, by) tells the owning app about the
+    published answer; `owner_notifies` says the owning app's own service notifies the author,
+    supporters and followers (so the feedback loop must not notify them a second time);
+    `default_on` means every contribution of this type becomes a case unless a process says
+    otherwise.
+    """
+
+    key: str
+    model: type
+    label: str
+    snapshot: object
+    publish: object
+    owner_notifies: bool = False
+    default_on: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+sources: Registry[SourceAdapter] = Registry("feedback sources")
+
+# Modules whose owning app is installed are loaded; each registers its adapter and receivers.
+SOURCE_MODULES = {
+    "ideas": "feedback_loop.sources.ideas",
+}
+
+
+def load_sources() -> None:
+    """Import the adapter of every installed source app (from AppConfig.ready())."""
+    from django.apps import apps
+
+    for app_label, module in SOURCE_MODULES.items():
+        if apps.is_installed(app_label) and find_spec(module) is not None:
+            import_module(module).connect()
+
+
+def adapter_for(obj) -> SourceAdapter | None:
+    """The adapter whose model `obj` is an instance of, or None."""
+    for adapter in sources:
+        if isinstance(obj, adapter.model):
+            return adapter
+    return None
+
+
+def source_choices():
+    return [(adapter.key, adapter.label) for adapter in sources]

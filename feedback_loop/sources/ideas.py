@@ -1,0 +1,94 @@
+"""Ideas as a source of cases: every submitted idea becomes a case; answers set its status."""
+
+from django.utils.translation import gettext_lazy as _
+
+from . import Snapshot, SourceAdapter, sources
+
+# The idea status that tells residents what the city decided.
+STATUS_FOR_DECISION = {
+    "adopted": "accepted",
+    "partly_adopted": "accepted",
+    "already_planned": "in_progress",
+    "not_adopted": "not_pursued",
+    "out_of_scope": "not_pursued",
+    "forwarded": "under_review",
+}
+
+
+def idea_url(idea) -> str:
+    base = idea.process.specific.url or ""
+    return f"{base}{idea.pk}/" if base else ""
+
+
+def snapshot(idea) -> Snapshot:
+    return Snapshot(
+        title=idea.title,
+        text=idea.body,
+        topic_id=idea.topic_id,
+        district_id=idea.district_id,
+        process_id=idea.process_id,
+        channel=idea.channel,
+        language=idea.language,
+        receipt_code=idea.receipt_code or "",
+        url=idea_url(idea),
+    )
+
+
+def publish(idea, case, answer, by) -> None:
+    """Set the idea's status and official answer; the ideas app notifies its people."""
+    from ideas.services import idea_status_set
+
+    idea_status_set(
+        idea=idea,
+        status=STATUS_FOR_DECISION[answer.decision],
+        answer=answer.public_text,
+        by=by,
+    )
+
+
+def on_submitted(sender, idea, **kwargs):
+    from feedback_loop.services import case_open
+
+    case_open(contribution=idea, adapter=sources.get("ideas.idea"))
+
+
+def on_edited(sender, idea, **kwargs):
+    from feedback_loop.services import case_input_changed
+
+    case_input_changed(contribution=idea, adapter=sources.get("ideas.idea"), action="edited")
+
+
+def on_withdrawn(sender, idea, **kwargs):
+    from feedback_loop.services import case_input_changed
+
+    case_input_changed(contribution=idea, adapter=sources.get("ideas.idea"), action="withdrawn")
+
+
+def on_hidden(sender, idea, **kwargs):
+    from feedback_loop.services import case_input_changed
+
+    case_input_changed(contribution=idea, adapter=sources.get("ideas.idea"), action="hidden")
+
+
+def connect() -> None:
+    from ideas import signals
+    from ideas.models import Idea
+
+    sources.register(
+        "ideas.idea",
+        SourceAdapter(
+            key="ideas.idea",
+            model=Idea,
+            label=_("Idea"),
+            snapshot=snapshot,
+            publish=publish,
+            owner_notifies=True,
+        ),
+    )
+    signals.idea_submitted.connect(on_submitted, dispatch_uid="feedback_loop.ideas.submitted")
+    signals.idea_edited.connect(on_edited, dispatch_uid="feedback_loop.ideas.edited")
+    signals.idea_withdrawn.connect(on_withdrawn, dispatch_uid="feedback_loop.ideas.withdrawn")
+    # Events added to the ideas app later are connected when they exist.
+    hidden = getattr(signals, "idea_hidden", None)
+    if hidden is not None:
+        hidden.connect(on_hidden, dispatch_uid="feedback_loop.ideas.hidden")

@@ -1,0 +1,560 @@
+"""Views of the feedback loop: staff inboxes and case pages, and the public accountability pages.
+
+Staff pages start from ``cases_visible_to(user)``, so a case of another department is simply
+not found (404); actions ask ``has_perm`` once (403) and the services change state.
+"""
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from civitas.core.errors import DomainError
+from civitas.core.working_days import holiday_calendar, is_working_day
+
+from . import selectors, services
+from .forms import (
+    AnswerForm,
+    AssignForm,
+    AttachmentForm,
+    BulkForm,
+    ContributionForm,
+    GroupForm,
+    HowUsedFilterForm,
+    InboxFilterForm,
+    InviteForm,
+    OutOfScopeForm,
+    PriorityForm,
+    ReceiptForm,
+)
+from .models import (
+    OPEN_STATES,
+    Attachment,
+    Case,
+    CaseInput,
+    CaseState,
+    Decision,
+    Department,
+)
+
+PER_PAGE = 50
+
+
+def _staff(request, perm="feedback_loop.view_inbox", obj=None):
+    """None when the person may see this staff page, else a login redirect; 403 otherwise."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+    return None
+
+
+class DueDates:
+    """Working days left per due date, with one holiday calendar for the whole page."""
+
+    def __init__(self, today=None):
+        self.today = today or timezone.localdate()
+        self.calendar = selectors.city_settings()
+        self._days_off = None
+        self._cache: dict = {}
+
+    def days_off(self, years):
+        if self._days_off is None:
+            self._days_off = holiday_calendar(self.calendar, years)
+        return self._days_off
+
+    def left(self, due: dt.date | None) -> int | None:
+        if due is None:
+            return None
+        if due not in self._cache:
+            start, end = sorted((self.today, due))
+            days_off = self.days_off(range(self.today.year - 1, self.today.year + 3))
+            count, day = 0, start
+            while day < end:
+                day += dt.timedelta(days=1)
+                if is_working_day(day, days_off):
+                    count += 1
+            self._cache[due] = count if due >= self.today else -count
+        return self._cache[due]
+
+    def annotate(self, cases):
+        for case in cases:
+            case.days_left = self.left(case.due_date) if case.state in OPEN_STATES else None
+            case.overdue = case.days_left is not None and case.due_date < self.today
+            case.days_overdue = -case.days_left if case.overdue else 0
+        return cases
+
+
+def _filtered(request, cases, departments):
+    form = InboxFilterForm(request.GET or None, departments=departments)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["state"]:
+            cases = cases.filter(state=data["state"])
+        for name in ("department", "topic", "district"):
+            if data[name]:
+                cases = cases.filter(**{name: data[name]})
+        if data["overdue"]:
+            cases = cases.overdue(timezone.localdate())
+        if data["q"]:
+            cases = cases.filter(Q(title__icontains=data["q"]) | Q(text__icontains=data["q"]))
+    return form, cases
+
+
+def _inbox_page(
+    request, cases, *, title, departments, template="feedback_loop/inbox.html", extra=None
+):
+    form, cases = _filtered(request, cases, departments)
+    counts = selectors.inbox_counts(cases)
+    cases = cases.select_related("department", "topic", "district").order_by(
+        "-priority", "due_date", "-created_at", "-pk"
+    )
+    page_obj = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    DueDates().annotate(page_obj.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    can_manage = request.user.has_perm("feedback_loop.manage_cases")
+    context = {
+        "title": title,
+        "filter_form": form,
+        "counts": counts,
+        "page_obj": page_obj,
+        "cases": page_obj.object_list,
+        "query_string": query.urlencode(),
+        "can_manage": can_manage,
+        "bulk_form": BulkForm(cases=Case.objects.none()) if can_manage else None,
+        "departments": departments,
+        **(extra or {}),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return TemplateResponse(request, template, context, status=status)
+
+
+def _visible(request):
+    return selectors.cases_visible_to(request.user).exclude(state=CaseState.MERGED)
+
+
+def inbox(request):
+    """The taskforce inbox (every case, triage first) or a member's cases of their departments."""
+    denied = _staff(request)
+    if denied:
+        return denied
+    departments = selectors.departments_visible_to(request.user)
+    cases = _visible(request)
+    if request.user.has_perm("feedback_loop.manage_cases") and not request.GET:
+        # The taskforce opens on the cases that wait for it.
+        cases = cases.filter(state__in=[CaseState.NEW, CaseState.TRIAGE])
+        title = _("Taskforce inbox: cases waiting for triage")
+    elif request.user.has_perm("feedback_loop.manage_cases"):
+        title = _("Taskforce inbox")
+    else:
+        title = _("Your departments' cases")
+    return _inbox_page(
+        request,
+        cases,
+        title=title,
+        departments=departments,
+        extra={"live_groups": "all"},
+    )
+
+
+def department_inbox(request, slug):
+    """One department's cases, with due dates in working days; members of it and the taskforce."""
+    department = get_object_or_404(Department, slug=slug)
+    denied = _staff(request, "feedback_loop.view_department", department)
+    if denied:
+        return denied
+    cases = (
+        _visible(request)
+        .filter(Q(department=department) | Q(contributing_departments=department))
+        .distinct()
+    )
+    return _inbox_page(
+        request,
+        cases,
+        title=_("Cases of %(department)s") % {"department": department.name},
+        departments=Department.objects.filter(pk=department.pk),
+        extra={"department": department},
+    )
+
+
+def approvals(request):
+    """Drafted answers waiting for the taskforce's approval."""
+    denied = _staff(request, "feedback_loop.manage_cases")
+    if denied:
+        return denied
+    cases = _visible(request).filter(state=CaseState.DRAFTED)
+    return _inbox_page(
+        request,
+        cases,
+        title=_("Answers waiting for approval"),
+        departments=Department.objects.all(),
+    )
+
+
+@require_POST
+def bulk(request):
+    denied = _staff(request, "feedback_loop.manage_cases")
+    if denied:
+        return denied
+    form = BulkForm(request.POST, cases=_visible(request))
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}: {error}"
+                )
+        return redirect("feedback_loop:inbox")
+    data = form.cleaned_data
+    try:
+        changed = services.cases_bulk(
+            cases=list(data["cases"].order_by("pk")),
+            action=data["action"],
+            by=request.user,
+            department=data["department"],
+            priority=data["priority"],
+            reason=data["reason"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("feedback_loop:inbox")
+    messages.success(request, _("%(count)s cases changed.") % {"count": changed})
+    return redirect("feedback_loop:inbox")
+
+
+def export_csv(request):
+    """The cases the person sees (filtered like the inbox), as CSV without personal data."""
+    denied = _staff(request)
+    if denied:
+        return denied
+    _form, cases = _filtered(
+        request, _visible(request), selectors.departments_visible_to(request.user)
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "id",
+            "state",
+            "priority",
+            "department",
+            "topic",
+            "district",
+            "title",
+            "created_at",
+            "due_date",
+            "answered_at",
+        ]
+    )
+    for case in cases.select_related("department", "topic", "district").order_by("pk").iterator():
+        writer.writerow(
+            [
+                case.pk,
+                case.state,
+                case.priority,
+                case.department.name if case.department else "",
+                case.topic.name if case.topic else "",
+                case.district.name if case.district else "",
+                case.title,
+                case.created_at.isoformat(),
+                case.due_date.isoformat() if case.due_date else "",
+                case.answered_at.isoformat() if case.answered_at else "",
+            ]
+        )
+    return response
+
+
+# --- one case -----------------------------------------------------------------------------
+
+ACTION_FORMS = {
+    "assign": AssignForm,
+    "priority": PriorityForm,
+    "out-of-scope": OutOfScopeForm,
+    "group": GroupForm,
+    "invite": InviteForm,
+    "answer": AnswerForm,
+    "contribute": ContributionForm,
+    "attach": AttachmentForm,
+}
+ACTION_PERMS = {
+    "assign": "feedback_loop.triage_case",
+    "priority": "feedback_loop.triage_case",
+    "out-of-scope": "feedback_loop.triage_case",
+    "group": "feedback_loop.triage_case",
+    "invite": "feedback_loop.triage_case",
+    "answer": "feedback_loop.draft_answer",
+    "contribute": "feedback_loop.contribute_answer",
+    "attach": "feedback_loop.draft_answer",
+    "approve": "feedback_loop.approve_answer",
+    "publish": "feedback_loop.publish_answer",
+}
+
+
+def _case_for(request, pk):
+    case = (
+        _visible(request)
+        .select_related("department", "topic", "district", "process")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def _case_context(request, case, forms=None):
+    user = request.user
+    answer = case.answer_or_none
+    perms = {action: user.has_perm(perm, case) for action, perm in ACTION_PERMS.items()}
+    forms = forms or {}
+    initial_answer = (
+        {
+            "decision": answer.decision,
+            "public_text": answer.public_text,
+            "internal_notes": answer.internal_notes,
+        }
+        if answer
+        else None
+    )
+    built = {}
+    for action, form_class in ACTION_FORMS.items():
+        if not perms[action]:
+            continue
+        if action in forms:
+            built[action] = forms[action]
+        elif action == "answer":
+            built[action] = form_class(initial=initial_answer, prefix=action)
+        elif action == "priority":
+            built[action] = form_class(initial={"priority": case.priority}, prefix=action)
+        else:
+            built[action] = form_class(prefix=action)
+    DueDates().annotate([case])
+    member_departments = set(selectors.department_ids_of(user))
+    return {
+        "case": case,
+        "title": case.title,
+        "answer": answer,
+        "contributions": answer.contributions.select_related("department") if answer else [],
+        "inputs": case.inputs.all(),
+        "events": case.events.select_related("actor", "department"),
+        "attachments": case.attachments.all(),
+        "contributing": case.contributing_departments.all(),
+        "grouped": case.grouped_cases.all(),
+        "can": perms,
+        "forms": built,
+        "member_departments": member_departments,
+        "approval_required": selectors.settings_for_process(case.process_id).approval_required,
+    }
+
+
+def case_detail(request, pk):
+    denied = _staff(request)
+    if denied:
+        return denied
+    case = _case_for(request, pk)
+    return TemplateResponse(request, "feedback_loop/case_detail.html", _case_context(request, case))
+
+
+@require_POST
+def case_action(request, pk, action):
+    """One action on a case from its page; invalid input re-renders the page with errors (400)."""
+    denied = _staff(request)
+    if denied:
+        return denied
+    case = _case_for(request, pk)
+    if action not in ACTION_PERMS:
+        raise Http404
+    if not request.user.has_perm(ACTION_PERMS[action], case):
+        raise PermissionDenied
+    form = None
+    if action in ACTION_FORMS:
+        form = ACTION_FORMS[action](request.POST, request.FILES, prefix=action)
+        if not form.is_valid():
+            context = _case_context(request, case, {action: form})
+            context["form"] = form
+            return TemplateResponse(request, "feedback_loop/case_detail.html", context, status=400)
+    try:
+        message = _run_action(request, case, action, form.cleaned_data if form else {})
+    except DomainError as exc:
+        if form is not None:
+            form.add_error(None, exc.message)
+            context = _case_context(request, case, {action: form})
+            context["form"] = form
+            return TemplateResponse(
+                request, "feedback_loop/case_detail.html", context, status=exc.status_code
+            )
+        messages.error(request, exc.message)
+        return redirect("feedback_loop:case", pk=case.pk)
+    messages.success(request, message)
+    return redirect("feedback_loop:case", pk=case.pk)
+
+
+def _run_action(request, case, action, data) -> str:
+    by = request.user
+    if action == "assign":
+        services.case_assign(case=case, department=data["department"], by=by, reason=data["reason"])
+        return _("The case was assigned to %(department)s.") % {"department": data["department"]}
+    if action == "priority":
+        services.case_set_priority(case=case, priority=data["priority"], by=by)
+        return _("Priority changed.")
+    if action == "out-of-scope":
+        services.case_mark_out_of_scope(case=case, reason=data["reason"], by=by)
+        return _("The case was closed as out of scope.")
+    if action == "group":
+        others = list(_visible(request).filter(pk__in=data["others"]))
+        if len(others) != len(data["others"] - {case.pk}) or not others:
+            raise DomainError(_("Some of these case numbers were not found."), code="others")
+        services.case_group(case=case, others=others, by=by, reason=data["reason"])
+        return _("The cases were grouped into this case.")
+    if action == "invite":
+        services.case_add_contributing_department(case=case, department=data["department"], by=by)
+        return _("%(department)s can now contribute.") % {"department": data["department"]}
+    if action == "answer":
+        services.answer_draft(
+            case=case,
+            by=by,
+            decision=data["decision"],
+            public_text=data["public_text"],
+            internal_notes=data["internal_notes"],
+        )
+        return _("The answer was saved as a draft.")
+    if action == "contribute":
+        ids = selectors.department_ids_of(by)
+        department = case.contributing_departments.filter(pk__in=ids).first()
+        if department is None:
+            raise DomainError(_("Your department was not asked to contribute."), code="text")
+        services.answer_contribute(case=case, department=department, by=by, text=data["text"])
+        return _("Your department's part was added.")
+    if action == "attach":
+        services.attachment_add(
+            case=case, by=by, file=data["file"], title=data["title"], public=data["public"]
+        )
+        return _("The file was attached.")
+    if action == "approve":
+        services.answer_approve(case=case, by=by)
+        return _("The answer was approved.")
+    services.answer_publish(case=case, by=by)
+    return _("The answer was published.")
+
+
+def attachment(request, pk):
+    """A case's file: staff who see the case, or anyone for public files of published answers."""
+    item = get_object_or_404(Attachment.objects.select_related("case"), pk=pk)
+    public = item.public and item.case.state == CaseState.PUBLISHED
+    if not public:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not selectors.cases_visible_to(request.user).filter(pk=item.case_id).exists():
+            raise Http404
+    response = FileResponse(item.file.open("rb"), as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- public pages -------------------------------------------------------------------------
+
+
+def receipt_lookup(request):
+    """Anyone with a receipt code sees the status and answer of that input, without an account."""
+    form = ReceiptForm(request.GET or None)
+    found = None
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            found = (
+                CaseInput.objects.filter(receipt_code=form.cleaned_data["code"])
+                .select_related("case", "case__department")
+                .first()
+            )
+            if found is None:
+                form.add_error("code", _("No input has this receipt code. Check the code."))
+                status = 404
+        else:
+            status = 400
+    return TemplateResponse(
+        request,
+        "feedback_loop/receipt.html",
+        {
+            "form": form,
+            "item": found,
+            "case": found.case if found else None,
+            "title": _("Look up your input"),
+        },
+        status=status,
+    )
+
+
+def how_used(request, page_id):
+    """Per process: every input, grouped by theme and department, with decisions and answers."""
+    process = get_object_or_404(Page.objects.live().public(), pk=page_id)
+    form = HowUsedFilterForm(request.GET or None)
+    cases = selectors.public_cases(process_id=process.pk)
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["department"]:
+            cases = cases.filter(department=form.cleaned_data["department"])
+        if form.cleaned_data["decision"]:
+            cases = cases.filter(answer__decision=form.cleaned_data["decision"])
+    groups, totals = selectors.how_used_groups(cases)
+    return TemplateResponse(
+        request,
+        "feedback_loop/how_used.html",
+        {
+            "process": process,
+            "title": _("How your input was used: %(process)s") % {"process": process.title},
+            "form": form,
+            "groups": groups,
+            "totals": totals,
+            "decisions": Decision,
+            "printable": request.GET.get("print") == "1",
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def dashboard(request):
+    """The public accountability dashboard: rates and times to answer, as charts and tables."""
+    data = selectors.dashboard()
+    return TemplateResponse(
+        request,
+        "feedback_loop/dashboard.html",
+        {
+            "title": _("Accountability dashboard"),
+            "data": data,
+            "month_chart": selectors.bar_chart(data["months"], "response_rate"),
+            "department_chart": selectors.bar_chart(data["departments"], "median_days"),
+        },
+    )
+
+
+def dashboard_csv(request):
+    data = selectors.dashboard()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="accountability.csv"'
+    writer = csv.writer(response)
+    columns = ["total", "answered", "response_rate", "median_days", "p90_days", "overdue"]
+    writer.writerow(["group", "name", *columns])
+    writer.writerow(["overall", "", *(data["overall"][c] for c in columns)])
+    for group in ("departments", "processes"):
+        for row in data[group]:
+            writer.writerow(
+                [
+                    {"departments": "department", "processes": "process"}[group],
+                    row["name"],
+                    *(row[c] for c in columns),
+                ]
+            )
+    for row in data["months"]:
+        writer.writerow(["month", row["month"].isoformat(), *(row[c] for c in columns)])
+    return response

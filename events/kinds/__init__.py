@@ -1,0 +1,1 @@
+"""Input kinds that hand event input to the process apps, one module per app."""

@@ -1,0 +1,47 @@
+"""Event input kind "idea": goes through ideas.services.idea_submit into a chosen challenge."""
+
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from civitas.participation.models import Channel
+from ideas.models import IdeaChallengePage
+from ideas.services import idea_submit
+
+from ..input_kinds import InputKind
+
+
+class ChallengeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.title
+
+
+def fields() -> dict:
+    return {
+        "challenge": ChallengeField(
+            label=_("Idea challenge"),
+            queryset=IdeaChallengePage.objects.live().order_by("title"),
+            empty_label=None,
+        )
+    }
+
+
+def handle(*, event, by, data, text, title, submission_key, people_count, source_detail, language):
+    """Submit the idea as offline input of the event; the same key never makes a second idea."""
+    # idea_submit records the active language; the sticky note may be in another one.
+    with translation.override(language or None):
+        idea, _created = idea_submit(
+            challenge=data["challenge"],
+            author=None,
+            data={"title": title, "body": text},
+            channel=Channel.OFFLINE_EVENT,
+            entered_by=by,
+            submission_key=submission_key,
+            people_count=people_count,
+            source=event,
+            source_detail=source_detail,
+        )
+    return idea
+
+
+KIND = InputKind("idea", _("Idea"), fields, handle, needs_title=True)

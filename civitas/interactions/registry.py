@@ -1,5 +1,6 @@
 """Which contribution models opt into which interactions, and which phase action each needs."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -10,7 +11,9 @@ from civitas.core.registry import Registry
 @dataclass(frozen=True)
 class InteractionOptions:
     """What a model allows: comments, supports, flags, follows; `*_action` names the phase action
-    that must be open (None: allowed in any phase while the process is public)."""
+    that must be open (None: allowed in any phase while the process is public); `is_open`,
+    when given, is asked ``is_open(obj, "comment" | "support")`` to close one object early
+    (comments locked by a moderator, an idea merged into another)."""
 
     comments: bool = True
     supports: bool = True
@@ -18,6 +21,7 @@ class InteractionOptions:
     follows: bool = True
     comment_action: str | None = "comment"
     support_action: str | None = "support"
+    is_open: Callable[[object, str], bool] | None = None
 
 
 interactables: Registry[InteractionOptions] = Registry("interactable models")

@@ -69,6 +69,19 @@ def phase_allows_registered(action_option: str):
     return predicate
 
 
+def object_is_open(interaction: str):
+    """Predicate factory: the model's ``is_open`` hook (if it registered one) leaves this
+    object open to `interaction` ("comment" or "support")."""
+
+    @rules.predicate(name=f"object_open_for_{interaction}")
+    def predicate(user, obj) -> bool:
+        target = registered_target(obj)
+        is_open = getattr(options_for(target), "is_open", None)
+        return is_open is None or bool(is_open(target, interaction))
+
+    return predicate
+
+
 @rules.predicate
 def process_is_open_to_public(user, obj) -> bool:
     """``process_is_public``, asked once per process object (a panel asks four permissions)."""
@@ -110,7 +123,7 @@ ACCEPT_TERMS = _("Accept the current terms of use to take part.")
 FORBIDDEN = _("You are not allowed to do this.")
 
 
-def layers_for(verb_sign_in, verb_verify, feature, unavailable, phase=None):
+def layers_for(verb_sign_in, verb_verify, feature, unavailable, *closing):
     layers = [
         (is_signed_in, "sign_in", verb_sign_in),
         (is_verified, "verify", verb_verify),
@@ -119,8 +132,7 @@ def layers_for(verb_sign_in, verb_verify, feature, unavailable, phase=None):
         (offers(feature), "unavailable", unavailable),
         (is_available, "hidden", HIDDEN),
     ]
-    if phase is not None:
-        layers.append(phase)
+    layers.extend(closing)
     return tuple(layers)
 
 
@@ -138,6 +150,7 @@ PERMISSION_LAYERS = {
                 _("Comments are closed at the moment."),
             ),
         ),
+        (object_is_open("comment"), "closed", _("Comments are closed here.")),
     ),
     "interactions.add_support": layers_for(
         _("Sign in to support."),
@@ -152,6 +165,7 @@ PERMISSION_LAYERS = {
                 _("Supports are closed at the moment."),
             ),
         ),
+        (object_is_open("support"), "closed", _("Supports are closed here.")),
     ),
     "interactions.follow": layers_for(
         _("Sign in to follow."),

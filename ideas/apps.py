@@ -12,14 +12,22 @@ class IdeasConfig(AppConfig):
         from civitas.interactions.registry import register as register_interactions
         from civitas.participation.phases import register_phase_type
 
-        from . import rules  # noqa: F401  (registers the permissions)
+        from . import receivers, rules  # noqa: F401  (rules registers the permissions)
+        from .kinds import register_kinds
         from .models import Idea, IdeaChallengePage
         from .phases import PHASE_TYPES
         from .selectors import personal_data
 
         for phase_type in PHASE_TYPES:
             register_phase_type(phase_type)
-        register_interactions(Idea, support_action="support", comment_action="comment")
+        register_interactions(
+            Idea,
+            support_action="support",
+            comment_action="comment",
+            is_open=Idea.is_open_for,
+        )
+        register_kinds()
+        receivers.connect()
         # Search can only filter on indexed fields, so the live challenges are given as ids.
         register_searchable(
             Idea,

@@ -28,7 +28,9 @@ class IdeaFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
 
 
-class IdeaForm(forms.Form):
+class IdeaTextForm(forms.Form):
+    """The words of an idea, as its author or a moderator writes them."""
+
     title = forms.CharField(label=_("Title"), max_length=150, validators=[validate_clean_text])
     body = forms.CharField(
         label=_("Description"),
@@ -36,8 +38,6 @@ class IdeaForm(forms.Form):
         validators=[validate_clean_text],
         widget=forms.Textarea,
     )
-    topic = forms.ModelChoiceField(Topic.objects.all(), label=_("Topic"), required=False)
-    district = forms.ModelChoiceField(District.objects.all(), label=_("District"), required=False)
     location_text = forms.CharField(
         label=_("Place"),
         max_length=200,
@@ -45,8 +45,15 @@ class IdeaForm(forms.Form):
         validators=[validate_clean_text],
         help_text=_("An address or a description of the place, if there is one."),
     )
+
+
+class IdeaForm(IdeaTextForm):
+    topic = forms.ModelChoiceField(Topic.objects.all(), label=_("Topic"), required=False)
+    district = forms.ModelChoiceField(District.objects.all(), label=_("District"), required=False)
     # Carried through the confirmation step so a resubmitted form never creates a second idea.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    field_order = ["title", "body", "topic", "district", "location_text"]
 
 
 class IdeaStatusForm(forms.Form):
@@ -58,4 +65,28 @@ class IdeaStatusForm(forms.Form):
         validators=[validate_clean_text],
         widget=forms.Textarea,
         help_text=_("Shown on the idea's page, in the language you are using now."),
+    )
+
+
+class ModerationReasonField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Reason"))
+        super().__init__(max_length=300, validators=[validate_clean_text], **kwargs)
+
+
+class IdeaHideForm(forms.Form):
+    reason = ModerationReasonField(help_text=_("The author will see it."))
+
+
+class IdeaRedactForm(IdeaTextForm):
+    reason = ModerationReasonField(
+        help_text=_("Kept with the previous text, which only staff can see.")
+    )
+
+
+class IdeaMergeForm(forms.Form):
+    into = forms.IntegerField(
+        label=_("Number of the idea to keep"),
+        min_value=1,
+        help_text=_("The number shown as “No.” on the kept idea's page, in the same challenge."),
     )

@@ -1,7 +1,9 @@
 """Idea challenges (process pages) and the ideas residents contribute to them."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.search import index
@@ -49,6 +51,12 @@ class IdeaChallengePage(RoutablePageMixin, ProcessPage):
         from .views import idea_withdraw
 
         return idea_withdraw(request, self, idea_id)
+
+    @path("<int:idea_id>/moderate/")
+    def idea_moderate(self, request, idea_id):
+        from .views import idea_moderate
+
+        return idea_moderate(request, self, idea_id)
 
     @path("<int:idea_id>/status/")
     def idea_status(self, request, idea_id):
@@ -134,6 +142,9 @@ class Idea(index.Indexed, Contribution):
         on_delete=models.SET_NULL,
         related_name="merged_ideas",
     )
+    comments_locked_at = models.DateTimeField(
+        _("comments locked at"), null=True, blank=True, editable=False
+    )
 
     objects = IdeaQuerySet.as_manager()
 
@@ -188,5 +199,70 @@ class Idea(index.Indexed, Contribution):
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def comments_locked(self) -> bool:
+        return self.comments_locked_at is not None
+
+    def get_absolute_url(self) -> str:
+        return f"{self.process.url}{self.pk}/"
+
     def contribution_text(self) -> str:
         return f"{self.title}\n\n{self.body}"
+
+    def is_open_for(self, interaction: str) -> bool:
+        """Whether new comments or supports may be added (a merged idea takes neither; a
+        moderator may lock its comments)."""
+        if self.merged_into_id is not None:
+            return False
+        return not (interaction == "comment" and self.comments_locked_at is not None)
+
+
+class HistoryKind(models.TextChoices):
+    STATUS = "status", _("Status changed")
+    ANSWER = "answer", _("Official answer updated")
+    EDITED = "edited", _("Edited by the author")
+    MODERATED = "moderated", _("Edited by a moderator")
+    MERGED = "merged", _("Merged into another idea")
+    ABSORBED = "absorbed", _("Another idea was merged into this one")
+    COMMENTS_LOCKED = "comments_locked", _("Comments locked")
+    COMMENTS_UNLOCKED = "comments_unlocked", _("Comments unlocked")
+
+
+class IdeaHistoryEntry(models.Model):
+    """One public step in an idea's life, shown as its timeline; never holds personal data."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=20, choices=HistoryKind.choices)
+    status = models.CharField(max_length=20, choices=IdeaStatus.choices, blank=True)
+    other_idea = models.ForeignKey(
+        Idea, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("idea history entry")
+        verbose_name_plural = _("idea history entries")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.kind} of idea {self.idea_id}"
+
+
+class IdeaRedaction(models.Model):
+    """A moderator's edit for privacy: who, when, why and the text before it, for staff only."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="redactions")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    previous = models.JSONField(_("previous text"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("privacy edit")
+        verbose_name_plural = _("privacy edits")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"privacy edit of idea {self.idea_id}"

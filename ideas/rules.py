@@ -31,3 +31,7 @@ rules.add_perm(
     is_participant & is_author & is_live_idea & process_is_public & phase_allows("edit"),
 )
 rules.add_perm("ideas.set_status", is_administrator | is_taskforce | is_moderator_here)
+# Hide, edit for privacy, merge, lock comments. Object: the Idea.
+rules.add_perm("ideas.moderate_idea", is_administrator | is_moderator_here)
+# The staff export. Object: none, or the IdeaChallengePage.
+rules.add_perm("ideas.export_ideas", is_administrator | is_taskforce | is_moderator_here)

@@ -2,19 +2,34 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from civitas.core.errors import Conflict, DomainError, NotAllowed
 from civitas.core.text import normalise_text
+from civitas.interactions.models import Follow, Support
+from civitas.interactions.services import content_hide
+from civitas.interactions.targets import content_type_of
+from civitas.notifications.services import notify
 from civitas.participation.models import Channel, District, Topic
 from civitas.participation.services import contribution_fields, create_contribution
 
-from . import signals
-from .models import Idea, IdeaChallengePage, IdeaStatus
+from . import kinds, signals
+from .models import (
+    HistoryKind,
+    Idea,
+    IdeaChallengePage,
+    IdeaHistoryEntry,
+    IdeaRedaction,
+    IdeaStatus,
+)
+
+REASON_MAX_LENGTH = IdeaRedaction._meta.get_field("reason").max_length
 
 EDITABLE_FIELDS = ("title", "body", "topic", "district", "location_text", "latitude", "longitude")
 
@@ -131,12 +146,19 @@ def idea_edit(*, idea: Idea, by, data: dict) -> Idea:
         changed = [name for name, value in values.items() if getattr(idea, name) != value]
         if not changed:
             return idea
-        for name in changed:
-            setattr(idea, name, values[name])
-        idea.save(update_fields=[*changed, "updated_at"])
-        log(instance=idea, action="ideas.idea.edited", user=by, data={"fields": changed})
-        signals.idea_edited.send_on_commit(sender=Idea, idea=idea)
+        _save_text(idea, values, changed, by=by, kind=HistoryKind.EDITED)
     return idea
+
+
+def _save_text(idea: Idea, values: dict, changed: list, *, by, kind: str) -> None:
+    """Write the changed fields with their public history step, audit entry and event."""
+    for name in changed:
+        setattr(idea, name, values[name])
+    idea.save(update_fields=[*changed, "updated_at"])
+    IdeaHistoryEntry.objects.create(idea=idea, kind=kind)
+    action = "ideas.idea.edited" if kind == HistoryKind.EDITED else "ideas.idea.redacted"
+    log(instance=idea, action=action, user=by, data={"fields": changed})
+    signals.idea_edited.send_on_commit(sender=Idea, idea=idea)
 
 
 def idea_withdraw(*, idea: Idea, by) -> Idea:
@@ -156,9 +178,10 @@ def idea_withdraw(*, idea: Idea, by) -> Idea:
     return idea
 
 
-def idea_status_set(*, idea: Idea, status: str, answer: str, by) -> Idea:
+def idea_status_set(*, idea: Idea, status: str, answer: str, by, notify_people: bool = True):
     """Set an idea's status and the official answer (in the active language); callers check
-    ``ideas.set_status``. Nothing changes, and no event is sent, when both are unchanged."""
+    ``ideas.set_status``. Nothing changes, and no event is sent, when both are unchanged;
+    otherwise its author, supporters and followers are told once each."""
     if status not in IdeaStatus.values:
         raise DomainError(_("Unknown status."), code="status")
     answer = normalise_text(answer or "")
@@ -166,13 +189,19 @@ def idea_status_set(*, idea: Idea, status: str, answer: str, by) -> Idea:
         raise DomainError(_("The answer is too long."), code="answer")
     with transaction.atomic():
         idea = _locked(idea)
-        old_status = idea.status
-        if old_status == status and idea.official_answer == answer:
+        old_status, old_answer = idea.status, idea.official_answer
+        if old_status == status and old_answer == answer:
             return idea
         idea.status = status
         idea.official_answer = answer
         idea.status_changed_at = timezone.now()
         idea.save()
+        if old_status != status:
+            IdeaHistoryEntry.objects.create(idea=idea, kind=HistoryKind.STATUS, status=status)
+        if old_answer != answer and answer:
+            IdeaHistoryEntry.objects.create(idea=idea, kind=HistoryKind.ANSWER, status=status)
+        if notify_people:
+            _notify_status(idea, by)
         log(
             instance=idea,
             action="ideas.idea.status_changed",
@@ -182,4 +211,172 @@ def idea_status_set(*, idea: Idea, status: str, answer: str, by) -> Idea:
         signals.idea_status_changed.send_on_commit(
             sender=Idea, idea=idea, old_status=old_status, by=by
         )
+    return idea
+
+
+def interested_people(idea: Idea, *, exclude=()) -> list:
+    """The author, supporters and followers of `idea`, each once, without `exclude` (ids)."""
+    target = {"target_type": content_type_of(idea), "target_id": idea.pk}
+    supporters = Support.objects.filter(**target).values("user_id")
+    followers = Follow.objects.filter(**target).values("user_id")
+    people = get_user_model().objects.filter(
+        Q(pk=idea.author_id) | Q(pk__in=supporters) | Q(pk__in=followers)
+    )
+    return list(people.exclude(pk__in=[pk for pk in exclude if pk is not None]))
+
+
+def _notify_status(idea: Idea, by) -> None:
+    notify(
+        recipients=interested_people(idea, exclude=[getattr(by, "pk", None)]),
+        kind=kinds.STATUS_CHANGED,
+        title=_("“%(title)s”: %(status)s"),
+        body=idea.official_answer[:500],
+        url=idea.get_absolute_url(),
+        params={"title": idea.title[:80], "status": idea.get_status_display()},
+    )
+
+
+def idea_hide(*, idea: Idea, by, reason: str) -> Idea:
+    """A moderator hides an idea with a reason; the author is told and ``idea_hidden`` is sent
+    (by the kernel's hiding, relayed in receivers.py)."""
+    content_hide(target=idea, by=by, reason=reason)
+    idea.refresh_from_db()
+    return idea
+
+
+def _moderation_reason(reason: str) -> str:
+    reason = normalise_text(reason or "")
+    if not reason:
+        raise DomainError(_("Give a reason; it is kept with the change."), code="reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise DomainError(
+            _("Keep the reason under %(limit)s characters.") % {"limit": REASON_MAX_LENGTH},
+            code="reason",
+        )
+    return reason
+
+
+def idea_redact(*, idea: Idea, by, reason: str, data: dict) -> Idea:
+    """A moderator edits an idea's text for privacy; the previous text is kept for staff with
+    who, when and why, and the public history says a moderator edited it. Callers check
+    ``ideas.moderate_idea``."""
+    reason = _moderation_reason(reason)
+    values = _cleaned({**{name: getattr(idea, name) for name in EDITABLE_FIELDS}, **data})
+    with transaction.atomic():
+        idea = _locked(idea)
+        changed = [
+            name
+            for name in ("title", "body", "location_text")
+            if getattr(idea, name) != values[name]
+        ]
+        if not changed:
+            raise DomainError(_("Nothing was changed."), code="body")
+        IdeaRedaction.objects.create(
+            idea=idea,
+            by=by,
+            reason=reason,
+            previous={name: getattr(idea, name) for name in changed},
+        )
+        _save_text(idea, values, changed, by=by, kind=HistoryKind.MODERATED)
+    return idea
+
+
+def idea_comments_lock(*, idea: Idea, by, locked: bool) -> Idea:
+    """A moderator closes (or reopens) an idea's comments; existing comments stay."""
+    with transaction.atomic():
+        idea = _locked(idea)
+        if (idea.comments_locked_at is not None) == locked:
+            return idea
+        idea.comments_locked_at = timezone.now() if locked else None
+        idea.save(update_fields=["comments_locked_at", "updated_at"])
+        kind = HistoryKind.COMMENTS_LOCKED if locked else HistoryKind.COMMENTS_UNLOCKED
+        IdeaHistoryEntry.objects.create(idea=idea, kind=kind)
+        action = "ideas.idea.comments_locked" if locked else "ideas.idea.comments_unlocked"
+        log(instance=idea, action=action, user=by)
+    return idea
+
+
+def _move_rows(model, old: Idea, kept: Idea) -> int:
+    """Point `model` rows (supports or follows) of `old` at `kept`, skipping people who already
+    have one there, so nobody counts twice; returns how many moved."""
+    target_type = content_type_of(old)
+    rows = model.objects.filter(target_type=target_type, target_id=old.pk)
+    already = model.objects.filter(target_type=target_type, target_id=kept.pk).values("user_id")
+    movable = rows.exclude(user_id__in=already)
+    try:
+        with transaction.atomic():
+            return movable.update(target_id=kept.pk)
+    except IntegrityError:
+        pass  # someone acted on the kept idea meanwhile: move the rows one by one
+    moved = 0
+    for row in list(movable):
+        try:
+            with transaction.atomic():
+                moved += model.objects.filter(pk=row.pk).update(target_id=kept.pk)
+        except IntegrityError:
+            continue
+    return moved
+
+
+def carry_over(old: Idea) -> int:
+    """Move supports and follows of a merged idea to the idea it was merged into (idempotent,
+    also run for supports that arrive while a merge commits); returns supports moved."""
+    if old.merged_into_id is None:
+        return 0
+    with transaction.atomic():
+        kept = Idea.objects.get(pk=old.merged_into_id)
+        moved = _move_rows(Support, old, kept)
+        _move_rows(Follow, old, kept)
+        if moved:
+            count = Support.objects.for_object(kept).count()
+            signals.idea_supported.send_on_commit(
+                sender=Idea, idea=kept, user=None, supported=True, count=count
+            )
+    return moved
+
+
+def idea_merge(*, idea: Idea, into: Idea, by) -> Idea:
+    """A moderator merges the duplicate `idea` into `into`: it points there, its supports and
+    followers move (a person supporting both counts once), and its people are told. Callers
+    check ``ideas.moderate_idea`` on both."""
+    if idea.pk == into.pk:
+        raise DomainError(_("An idea cannot be merged into itself."), code="into")
+    with transaction.atomic():
+        # Both rows locked in id order, so two merges of the same pair cannot deadlock.
+        locked = {
+            row.pk: row
+            for row in Idea.objects.select_for_update(of=("self",))
+            .filter(pk__in=[idea.pk, into.pk])
+            .order_by("pk")
+        }
+        if len(locked) != 2:
+            raise DomainError(_("Choose an existing idea."), code="into")
+        idea, into = locked[idea.pk], locked[into.pk]
+        if idea.merged_into_id is not None:
+            raise Conflict(_("This idea was already merged."), code="idea")
+        if into.merged_into_id is not None or into.hidden_at or into.withdrawn_at:
+            raise Conflict(_("Choose an idea that is still open."), code="into")
+        idea.merged_into = into
+        idea.save(update_fields=["merged_into", "updated_at"])
+        IdeaHistoryEntry.objects.create(idea=idea, kind=HistoryKind.MERGED, other_idea=into)
+        IdeaHistoryEntry.objects.create(idea=into, kind=HistoryKind.ABSORBED, other_idea=idea)
+        people = interested_people(idea, exclude=[getattr(by, "pk", None)])
+        _move_rows(Support, idea, into)
+        _move_rows(Follow, idea, into)
+        log(instance=idea, action="ideas.idea.merged", user=by, data={"into": into.pk})
+        notify(
+            recipients=people,
+            kind=kinds.MERGED,
+            title=_("“%(title)s” was merged into “%(into)s”"),
+            body=_("Its supports and followers now belong to the idea it was merged into."),
+            url=into.get_absolute_url(),
+            params={"title": idea.title[:80], "into": into.title[:80]},
+        )
+        signals.idea_merged.send_on_commit(sender=Idea, idea=idea, into=into, by=by)
+        count = Support.objects.for_object(into).count()
+        signals.idea_supported.send_on_commit(
+            sender=Idea, idea=into, user=None, supported=True, count=count
+        )
+        # Supports committed while this transaction ran are moved once it has committed.
+        transaction.on_commit(lambda: carry_over(idea), robust=True)
     return idea

@@ -1,4 +1,9 @@
-"""Domain events of the ideas app, sent by its services after their transaction commits."""
+"""Domain events of the ideas app, sent after the transaction that made the change commits.
+
+Supports and hiding are done by the kernel's interactions services; the ideas app relays their
+events for ideas as ``idea_supported`` and ``idea_hidden`` (receivers.py), so listeners only
+need the ideas events.
+"""
 
 from civitas.core.domain_events import DomainEvent
 
@@ -22,4 +27,24 @@ idea_status_changed = DomainEvent(
     "An idea's status or official answer changed. Arguments: idea (Idea), old_status (str, "
     "an IdeaStatus value), by (User or None: who set it).",
     ("idea", "old_status", "by"),
+)
+idea_supported = DomainEvent(
+    "ideas.idea_supported",
+    "An idea's number of supports changed. Arguments: idea (Idea), user (User or None: None "
+    "when supports were carried over by a merge), supported (bool: added or taken back), "
+    "count (int, supports after the change).",
+    ("idea", "user", "supported", "count"),
+)
+idea_merged = DomainEvent(
+    "ideas.idea_merged",
+    "A moderator merged a duplicate into another idea, which now holds its supports and "
+    "followers. Arguments: idea (Idea, the merged duplicate), into (Idea, the one kept), "
+    "by (User).",
+    ("idea", "into", "by"),
+)
+idea_hidden = DomainEvent(
+    "ideas.idea_hidden",
+    "A moderator hid an idea; it is no longer shown and its author was told. Arguments: "
+    "idea (Idea), by (User), reason (str, shown to the author).",
+    ("idea", "by", "reason"),
 )

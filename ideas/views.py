@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Value
 from django.db.models.functions import Mod
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -18,8 +18,15 @@ from civitas.core.errors import DomainError
 from civitas.interactions.selectors import with_interaction_counts
 
 from . import services
-from .forms import IdeaFilterForm, IdeaForm, IdeaStatusForm
-from .models import Idea
+from .forms import (
+    IdeaFilterForm,
+    IdeaForm,
+    IdeaHideForm,
+    IdeaMergeForm,
+    IdeaRedactForm,
+    IdeaStatusForm,
+)
+from .models import Idea, IdeaRedaction
 
 PER_PAGE = 20
 # A prime modulus keeps the shuffled order a permutation of the ids for any seed below it.
@@ -101,8 +108,11 @@ def idea_detail(request, challenge, idea_id):
             "idea": idea,
             "challenge": challenge,
             "base_url": challenge.get_url(request),
+            "share_url": request.build_absolute_uri(f"{challenge.url}{idea.pk}/"),
+            "history": list(idea.history.select_related("other_idea")),
             "can_change": request.user.has_perm("ideas.change_idea", idea),
             "can_set_status": request.user.has_perm("ideas.set_status", idea),
+            "can_moderate": request.user.has_perm("ideas.moderate_idea", idea),
         }
     )
     return TemplateResponse(request, "ideas/idea_detail.html", context)
@@ -226,3 +236,73 @@ def idea_status(request, challenge, idea_id):
         {"form": form, "title": title, "cancel_url": f"{challenge.url}{idea.pk}/"},
         status=status,
     )
+
+
+MODERATION_FORMS = {"hide": IdeaHideForm, "redact": IdeaRedactForm, "merge": IdeaMergeForm}
+
+
+def _moderate(action, form, idea, challenge, user):
+    """Run one moderation action with a valid form; returns the success message."""
+    data = form.cleaned_data if form is not None else {}
+    if action == "hide":
+        services.idea_hide(idea=idea, by=user, reason=data["reason"])
+        return _("The idea was hidden and its author told why.")
+    if action == "redact":
+        services.idea_redact(idea=idea, by=user, reason=data.pop("reason"), data=data)
+        return _("The idea was edited; the previous text is kept for staff.")
+    if action == "merge":
+        into = _public_ideas(challenge).filter(pk=data["into"]).first()
+        if into is None:
+            raise DomainError(_("No open idea of this challenge has that number."), code="into")
+        services.idea_merge(idea=idea, into=into, by=user)
+        return _("The idea was merged; its supports and followers moved.")
+    services.idea_comments_lock(idea=idea, by=user, locked=action == "lock")
+    return _("Comments are locked.") if action == "lock" else _("Comments are open again.")
+
+
+def idea_moderate(request, challenge, idea_id):
+    """Moderators hide an idea, edit it for privacy, merge a duplicate or lock its comments."""
+    idea, response = _idea_allowed(request, challenge, idea_id, "ideas.moderate_idea")
+    if response:
+        return response
+    action = request.POST.get("action") if request.method == "POST" else None
+    if request.method == "POST" and action not in (*MODERATION_FORMS, "lock", "unlock"):
+        return HttpResponseBadRequest(_("Unknown action."))
+    forms = {
+        "hide": IdeaHideForm(),
+        "redact": IdeaRedactForm(
+            initial={name: getattr(idea, name) for name in ("title", "body", "location_text")},
+            prefix="redact",
+        ),
+        "merge": IdeaMergeForm(prefix="merge"),
+    }
+    if action in MODERATION_FORMS:
+        prefix = forms[action].prefix
+        forms[action] = MODERATION_FORMS[action](request.POST, prefix=prefix)
+    if action is not None:
+        form = forms.get(action)
+        if form is None or form.is_valid():
+            try:
+                message = _moderate(action, form, idea, challenge, request.user)
+            except DomainError as exc:
+                if form is None:
+                    messages.error(request, exc.message)
+                    return redirect(f"{challenge.url}{idea.pk}/moderate/")
+                form.add_error(exc.code if exc.code in form.fields else None, exc.message)
+            else:
+                messages.success(request, message)
+                target = challenge.url if action == "hide" else f"{challenge.url}{idea.pk}/"
+                return redirect(target)
+    context = challenge.get_context(request)
+    context.update(
+        {
+            "idea": idea,
+            "challenge": challenge,
+            "forms": forms,
+            "redactions": IdeaRedaction.objects.filter(idea=idea).select_related("by"),
+            "similar": [other for other in _similar(challenge, idea.title) if other.pk != idea.pk],
+            "base_url": challenge.get_url(request),
+        }
+    )
+    status = 400 if any(form.errors for form in forms.values()) else 200
+    return TemplateResponse(request, "ideas/idea_moderate.html", context, status=status)

@@ -10,3 +10,13 @@ def register_ideas_log_actions(actions):
     actions.register_action(
         "ideas.idea.status_changed", _("Set idea status"), _("Idea status changed")
     )
+    actions.register_action(
+        "ideas.idea.redacted", _("Edit idea for privacy"), _("Idea edited for privacy")
+    )
+    actions.register_action("ideas.idea.merged", _("Merge idea"), _("Idea merged"))
+    actions.register_action(
+        "ideas.idea.comments_locked", _("Lock comments"), _("Comments on idea locked")
+    )
+    actions.register_action(
+        "ideas.idea.comments_unlocked", _("Unlock comments"), _("Comments on idea unlocked")
+    )

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from civitas.accounts.services import role_assign
+from ideas import signals
 from ideas.models import Idea, IdeaChallengePage
 from tests.factories import UserFactory, add_process
 
@@ -87,3 +88,32 @@ def role_user(db):
         return user
 
     return make
+
+
+EVENTS = (
+    signals.idea_submitted,
+    signals.idea_edited,
+    signals.idea_withdrawn,
+    signals.idea_status_changed,
+    signals.idea_supported,
+    signals.idea_merged,
+    signals.idea_hidden,
+)
+
+
+@pytest.fixture
+def heard():
+    """Every domain event of the app that was sent, as (event name, kwargs)."""
+    events = []
+    receivers = {}
+    for event in EVENTS:
+
+        def receiver(sender, event=event, **kwargs):
+            kwargs.pop("signal", None)
+            events.append((event.name, kwargs))
+
+        receivers[event] = receiver
+        event.connect(receiver)
+    yield events
+    for event, receiver in receivers.items():
+        event.disconnect(receiver)

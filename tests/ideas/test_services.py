@@ -9,36 +9,13 @@ from wagtail.models import ModelLogEntry
 
 from civitas.core.errors import Conflict, DomainError, NotAllowed
 from civitas.participation.models import Channel
-from ideas import services, signals
+from ideas import services
 from ideas.models import Idea, IdeaStatus
 from tests.factories import DistrictFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 DATA = {"title": "Benches by the river", "body": "Somewhere to rest in the shade."}
-
-
-@pytest.fixture
-def heard():
-    """Every domain event of the app that was sent, as (event name, kwargs)."""
-    events = []
-    receivers = {}
-    for event in (
-        signals.idea_submitted,
-        signals.idea_edited,
-        signals.idea_withdrawn,
-        signals.idea_status_changed,
-    ):
-
-        def receiver(sender, event=event, **kwargs):
-            kwargs.pop("signal", None)
-            events.append((event.name, kwargs))
-
-        receivers[event] = receiver
-        event.connect(receiver)
-    yield events
-    for event, receiver in receivers.items():
-        event.disconnect(receiver)
 
 
 def logged(action):

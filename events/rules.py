@@ -33,7 +33,9 @@ def event_is_public(user, obj) -> bool:
 
 
 @rules.predicate
-def session_not_started(user, session) -> bool:
+def session_not_started(user, obj) -> bool:
+    """The session (of a registration) has not started yet."""
+    session = getattr(obj, "session", obj)
     return session is not None and session.starts_at > timezone.now()
 
 

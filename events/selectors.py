@@ -86,6 +86,9 @@ def adjustments_summary(event) -> dict:
             entry["families"] += 1
         entry["step_free"] += int(step_free)
         entry["other"] += int(bool(other))
+    for entry in summary.values():
+        # Templates look keys up before methods, and a Counter answers 0 for "items".
+        entry["languages"] = sorted(entry["languages"].items())
     return summary
 
 

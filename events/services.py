@@ -356,12 +356,7 @@ def input_log(
                 width=getattr(photo, "width", 0),
                 height=getattr(photo, "height", 0),
             )
-        log(
-            instance=event,
-            action="events.input.logged",
-            user=by,
-            data={"item": item.pk, "kind": kind},
-        )
+        log(instance=item, action="events.input.logged", user=by, data={"kind": kind})
         signals.offline_input_logged.send_on_commit(sender=EventInput, item=item)
         if item.board_state == BoardState.SHOWN:
             transaction.on_commit(partial(board_push_item, item.pk), robust=True)

@@ -408,6 +408,25 @@ def cases_bulk(*, cases, action: str, by, department=None, priority=None, reason
     return changed
 
 
+SYSTEM_STATUSES = ("received", "in_progress", "waiting")
+
+
+def case_status_from_system(*, case: Case, department: Department, status: str, note: str = ""):
+    """A department's own case system reports progress; it goes on the timeline only."""
+    if status not in SYSTEM_STATUSES:
+        raise DomainError(_("Unknown status."), code="status")
+    note = _text(note, code="note", required=False, limit=REASON_MAX_LENGTH, message="")
+    with transaction.atomic():
+        case = _locked(case)
+        if case.department_id != department.pk:
+            raise NotAllowed(_("This case belongs to another department."))
+        if case.state not in OPEN_STATES:
+            raise Conflict(_("This case is closed."))
+        record(case, "api_status", note=note, department=department, data={"status": status})
+        _after_commit(case)
+    return case
+
+
 # --- answers ------------------------------------------------------------------------------
 
 

@@ -1,0 +1,26 @@
+META
+key;value
+description;Tiny approval election
+country;Nowhere
+unit;Tiny
+instance;2024
+num_projects;4
+num_votes;6
+budget;100
+vote_type;approval
+rule;greedy
+min_project_score_threshold;2
+PROJECTS
+project_id;cost;votes;name;category
+p1;60;4;Park;nature
+p2;50;3;Library;culture
+p3;40;2;Bench;
+p4;30;0;Fountain;nature
+VOTES
+voter_id;vote;age
+1;p1,p2;31
+2;p1,p3;45
+3;p1,p2;22
+4;p1;70
+5;p2,p3;19
+6;;50

@@ -29,7 +29,14 @@ def _event_of(obj):
 def event_is_public(user, obj) -> bool:
     """The event page is published and not behind a privacy restriction."""
     event = _event_of(obj)
-    return event is not None and event.live and not event.get_view_restrictions().exists()
+    if event is None or not event.live:
+        return False
+    restricted = getattr(event, "_civitas_restricted", None)
+    if restricted is None:
+        # Asked once per session row on the event page: remember the answer on the page.
+        restricted = event.get_view_restrictions().exists()
+        event._civitas_restricted = restricted
+    return not restricted
 
 
 @rules.predicate

@@ -130,6 +130,8 @@ def event_ics(request, event):
 def event_detail(request, event):
     """The event page: sessions with places left, venue and accessibility, registration."""
     sessions = list(selectors.sessions_with_counts().filter(page=event))
+    for session in sessions:
+        session.page = event
     mine = selectors.registrations_of(request.user, event)
     registered = any(r.status == "confirmed" for r in mine.values())
     rows = [

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from civitas.core.text import validate_clean_text
 from civitas.participation.models import District, Topic
 
-from .models import IdeaStatus
+from .models import IdeaChallengePage, IdeaStatus
 
 SORTS = [
     ("newest", _("Newest")),
@@ -26,6 +26,14 @@ class IdeaFilterForm(forms.Form):
         label=_("Status"), choices=[("", _("Any")), *IdeaStatus.choices], required=False
     )
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+
+
+class CityIdeaFilterForm(IdeaFilterForm):
+    challenge = forms.ModelChoiceField(
+        IdeaChallengePage.objects.live().order_by("title"), label=_("Challenge"), required=False
+    )
+
+    field_order = ["q", "challenge", "topic", "district", "status", "sort"]
 
 
 class IdeaTextForm(forms.Form):

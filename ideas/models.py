@@ -5,7 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 from wagtail.search import index
 
 from civitas.core.text import validate_clean_text
@@ -27,6 +30,12 @@ class IdeaChallengePage(RoutablePageMixin, ProcessPage):
         from .views import idea_list
 
         return idea_list(request, self)
+
+    @path("export/")
+    def idea_export(self, request):
+        from .views import idea_export
+
+        return idea_export(request, self)
 
     @path("new/")
     def idea_new(self, request):
@@ -67,6 +76,28 @@ class IdeaChallengePage(RoutablePageMixin, ProcessPage):
     class Meta:
         verbose_name = _("idea challenge")
         verbose_name_plural = _("idea challenges")
+
+
+class IdeasIndexPage(RoutablePageMixin, Page):
+    """Every idea of every live challenge in one list, with the same filters and sorts."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list = []
+    max_count = 1
+
+    @path("")
+    def idea_list(self, request):
+        from .views import city_idea_list
+
+        return city_idea_list(request, self)
+
+    class Meta:
+        verbose_name = _("city-wide ideas list")
+        verbose_name_plural = _("city-wide ideas lists")
 
 
 class IdeaStatus(models.TextChoices):

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Idea, IdeaChallengePage
+from .models import Idea, IdeaChallengePage, IdeasIndexPage
 
 
 @register(IdeaChallengePage)
@@ -13,3 +13,8 @@ class IdeaChallengePageTR(TranslationOptions):
 class IdeaTR(TranslationOptions):
     # The city answers in every language; the idea itself keeps the language it was written in.
     fields = ("official_answer",)
+
+
+@register(IdeasIndexPage)
+class IdeasIndexPageTR(TranslationOptions):
+    fields = ("intro",)

@@ -6,8 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Value
-from django.db.models.functions import Mod
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,7 +16,9 @@ from civitas.core.errors import DomainError
 from civitas.interactions.selectors import with_interaction_counts
 
 from . import services
+from .export import ideas_csv_response
 from .forms import (
+    CityIdeaFilterForm,
     IdeaFilterForm,
     IdeaForm,
     IdeaHideForm,
@@ -27,19 +27,13 @@ from .forms import (
     IdeaStatusForm,
 )
 from .models import Idea, IdeaRedaction
+from .selectors import RANDOM_MODULUS, filtered_ideas, listed_ideas
 
 PER_PAGE = 20
-# A prime modulus keeps the shuffled order a permutation of the ids for any seed below it.
-RANDOM_MODULUS = 1_000_003
-ORDERINGS = {
-    "newest": ("-created_at", "-pk"),
-    "supported": ("-support_count", "-created_at", "-pk"),
-    "discussed": ("-comment_count", "-created_at", "-pk"),
-}
 
 
 def _public_ideas(challenge):
-    return Idea.objects.filter(process=challenge, hidden_at__isnull=True, withdrawn_at__isnull=True)
+    return listed_ideas(challenge)
 
 
 def _random_seed(request) -> int:
@@ -51,44 +45,50 @@ def _random_seed(request) -> int:
     return seed
 
 
+def list_context(request, ideas, form) -> dict:
+    """Filter, sort and paginate `ideas` by the bound filter `form`; each idea gets `link`."""
+    filters, sort = {}, "newest"
+    if form.is_bound and form.is_valid():
+        filters, sort = form.cleaned_data, form.cleaned_data["sort"] or sort
+    seed = _random_seed(request) if sort == "random" else 1
+    ideas = filtered_ideas(ideas, filters=filters, sort=sort, seed=seed)
+    page_obj = Paginator(ideas, PER_PAGE).get_page(request.GET.get("page"))
+    for idea in page_obj.object_list:
+        idea.link = f"{idea.process.get_url(request)}{idea.pk}/"
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filter_form": form,
+        "page_obj": page_obj,
+        "ideas": page_obj.object_list,
+        "query_string": query.urlencode(),
+    }
+
+
 def idea_list(request, challenge):
     """The challenge page: its ideas, filtered, searched, sorted and paginated."""
     form = IdeaFilterForm(request.GET or None)
-    ideas = _public_ideas(challenge)
-    sort = "newest"
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        for name in ("topic", "district", "status"):
-            if data[name]:
-                ideas = ideas.filter(**{name: data[name]})
-        if data["q"]:
-            found = get_search_backend().search(data["q"], ideas, operator="and")
-            ideas = ideas.filter(pk__in=[idea.pk for idea in found[:1000]])
-        sort = data["sort"] or sort
-    ideas = with_interaction_counts(ideas.select_related("author", "topic", "district"))
-    if sort == "random":
-        ideas = ideas.annotate(
-            shuffle=Mod(F("pk") * Value(_random_seed(request)), Value(RANDOM_MODULUS))
-        ).order_by("shuffle", "pk")
-    else:
-        ideas = ideas.order_by(*ORDERINGS[sort])
-    page_obj = Paginator(ideas, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = challenge.get_context(request)
+    context.update(list_context(request, _public_ideas(challenge), form))
     context.update(
         {
-            "filter_form": form,
-            "page_obj": page_obj,
-            "ideas": page_obj.object_list,
-            "query_string": query.urlencode(),
             "base_url": challenge.get_url(request),
             "can_add": request.user.has_perm("ideas.add_idea", challenge),
+            "can_export": request.user.has_perm("ideas.export_ideas", challenge),
             "active_phase": challenge.active_phase(),
         }
     )
     status = 400 if form.is_bound and form.errors else 200
     return TemplateResponse(request, "ideas/idea_challenge_page.html", context, status=status)
+
+
+def city_idea_list(request, index_page):
+    """Every public idea of every live challenge, with the same filters and sorts."""
+    form = CityIdeaFilterForm(request.GET or None)
+    context = index_page.get_context(request)
+    context.update(list_context(request, listed_ideas(), form))
+    status = 400 if form.is_bound and form.errors else 200
+    return TemplateResponse(request, "ideas/ideas_index_page.html", context, status=status)
 
 
 def idea_detail(request, challenge, idea_id):
@@ -306,3 +306,12 @@ def idea_moderate(request, challenge, idea_id):
     )
     status = 400 if any(form.errors for form in forms.values()) else 200
     return TemplateResponse(request, "ideas/idea_moderate.html", context, status=status)
+
+
+def idea_export(request, challenge):
+    """Staff download the challenge's public ideas as CSV."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("ideas.export_ideas", challenge):
+        raise PermissionDenied
+    return ideas_csv_response(request, _public_ideas(challenge), f"ideas-{challenge.slug}.csv")

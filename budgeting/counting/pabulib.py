@@ -41,9 +41,9 @@ def _read_text(source) -> str:
 
 
 def _value(cell: str) -> str | None:
-    """A cell's text, stripped; None for the "none" pabulib writes for a missing value."""
+    """A cell's text, stripped; None when empty or "none" (pabulib's missing value)."""
     cell = cell.strip()
-    return None if cell.lower() == "none" else cell
+    return None if not cell or cell.lower() == "none" else cell
 
 
 def parse(source) -> Instance:

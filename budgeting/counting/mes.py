@@ -1,0 +1,458 @@
+"""The Method of Equal Shares on grouped ballots, with exact decisions.
+
+Identical ballots form one group with a weight. For the satisfactions counted here (cost utilities
+and approval utilities: a voter supports a project or not) every supporter of a project is asked
+the same price `q`, and pays all they have left if that is less. A voter's money left therefore
+depends only on which funded projects they support, so voters are kept in "classes" that share one
+exact budget.
+
+Floats (numpy) only find where to look: which project probably has the lowest price. Every
+decision is then taken in exact rational arithmetic, and a float is trusted only when it is
+farther than TOLERANCE (relative) from the value it is compared with, far beyond float rounding.
+"""
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+try:  # GMP rationals are exact too, and several times faster than Fraction
+    from gmpy2 import mpq as Q
+except ImportError:  # pragma: no cover - depends on the installation
+    Q = Fraction
+
+TOLERANCE = 1e-9
+ZERO_CLASS = 0  # voters with nothing left
+FIRST_CLASS = 1  # voters who have paid for nothing yet
+
+
+@dataclass
+class Problem:
+    """Ballots grouped for MES: group g names the projects `groups[g]`, `weights[g]` times."""
+
+    costs: list[int]
+    utils: list[int]  # satisfaction per supporter: the cost (cost utilities) or 1 (approval)
+    tie_rank: list[int]  # position of each project in the tie order, lower wins
+    groups: list[tuple[int, ...]]
+    weights: list[int]
+    voters: int
+    support: list[int] = field(init=False)
+
+    def __post_init__(self):
+        m = len(self.costs)
+        sizes = np.fromiter((len(g) for g in self.groups), dtype=np.int64, count=len(self.groups))
+        flat = np.fromiter(
+            (p for g in self.groups for p in g), dtype=np.int64, count=int(sizes.sum())
+        )
+        owner = np.repeat(np.arange(len(self.groups), dtype=np.int64), sizes)
+        order = np.argsort(flat, kind="stable")
+        flat, owner = flat[order], owner[order]
+        weights = np.asarray(self.weights, dtype=np.float64)
+        bounds = np.searchsorted(flat, np.arange(m + 1))
+        self.supporters = [owner[bounds[p] : bounds[p + 1]] for p in range(m)]
+        self.supporter_weights = [weights[s] for s in self.supporters]
+        self.support = [int(w.sum()) for w in self.supporter_weights]
+        # Projects sharing a supporter: funding one changes the other's price.
+        incidence = np.zeros((len(self.groups), m), dtype=bool)
+        incidence[owner, flat] = True
+        self.neighbours = [
+            set(np.flatnonzero(incidence[s].any(axis=0)).tolist()) for s in self.supporters
+        ]
+
+
+@dataclass
+class Round:
+    """One funded project: its price per supporter `q`, `rho` = q per unit of satisfaction."""
+
+    project: int
+    q: object
+    rho: object
+    full_payers: int  # supporters who paid q
+    capped_payers: int  # supporters who paid less: all they had left
+
+
+@dataclass
+class Run:
+    """One MES run at per-voter budget `budget`: the rounds in order, and the final state."""
+
+    budget: object
+    rounds: list[Round]
+    free: list[int] = field(default_factory=list)  # supported projects that cost nothing
+    state: "State | None" = None
+
+    @property
+    def funded(self) -> list[int]:
+        return self.free + [r.project for r in self.rounds]
+
+    def cost(self, problem: Problem) -> int:
+        return sum(problem.costs[r.project] for r in self.rounds)
+
+    def money_left(self, problem: Problem, p: int):
+        """The money the supporters of p had left at the end (exact)."""
+        if self.state is None:
+            return Q(self.budget * problem.support[p])
+        return self.state.available(p)
+
+
+def supported(problem: Problem) -> list[int]:
+    """The projects at least one ballot names: the only ones MES may fund."""
+    return [p for p in range(len(problem.costs)) if problem.support[p] > 0]
+
+
+class State:
+    """Voters' money during one run: a class per group of ballots.
+
+    A class is the set of funded projects its voters paid for in full; its exact money left is
+    `budget - sum of their prices`, computed only when a decision needs it (exact numbers grow
+    long over the rounds). Classes who paid all they had share ZERO_CLASS. Floats mirror every
+    class's money to find quickly which classes matter.
+    """
+
+    def __init__(self, problem: Problem, budget):
+        self.problem = problem
+        self.budget = Q(budget)
+        self.prices: list = []  # exact price of each funded project, by round
+        # A class is a parent class that also paid in full in one round.
+        self.parent = np.array([ZERO_CLASS, ZERO_CLASS], dtype=np.int64)
+        self.round_of = np.array([-1, -1], dtype=np.int64)
+        self.approx = np.array([0.0, float(budget)])
+        self.group_class = np.full(len(problem.groups), FIRST_CLASS, dtype=np.int64)
+        self._exact: dict[int, object] = {ZERO_CLASS: Q(0), FIRST_CLASS: self.budget}
+
+    def paid_for(self, c: int) -> list[int]:
+        """The rounds whose price voters of class c paid in full."""
+        rounds = []
+        while c > FIRST_CLASS:
+            rounds.append(int(self.round_of[c]))
+            c = int(self.parent[c])
+        return rounds
+
+    def exact(self, c: int):
+        """The exact money left of each voter in class c."""
+        money = self._exact.get(c)
+        if money is None:
+            money = self.budget - sum((self.prices[r] for r in self.paid_for(c)), Q(0))
+            self._exact[c] = money
+        return money
+
+    def counts(self, p: int) -> np.ndarray:
+        """Weight of p's supporters in each class (float64 holding whole numbers)."""
+        problem = self.problem
+        classes = self.group_class[problem.supporters[p]]
+        counts = np.bincount(
+            classes, weights=problem.supporter_weights[p], minlength=len(self.parent)
+        )
+        counts[ZERO_CLASS] = 0
+        return counts
+
+    def _sorted(self, p: int):
+        counts = self.counts(p)
+        classes = np.flatnonzero(counts)
+        money = self.approx[classes]
+        order = np.argsort(money, kind="stable")
+        return classes[order], money[order], counts[classes][order]
+
+    def money_of(self, classes, weights):
+        """Exact sum of the money left of `weights[i]` voters of each class `classes[i]`."""
+        total_weight = 0
+        per_round: dict[int, int] = {}
+        for c, w in zip(classes, weights, strict=True):
+            if c == ZERO_CLASS:
+                continue
+            total_weight += w
+            for r in self.paid_for(c):
+                per_round[r] = per_round.get(r, 0) + w
+        return self.budget * total_weight - sum(
+            (self.prices[r] * w for r, w in per_round.items()), Q(0)
+        )
+
+    def approx_price(self, p: int):
+        """(approximate q, approximate money of p's supporters) from floats."""
+        _, money, weight = self._sorted(p)
+        return self._approx_price(p, money, weight)
+
+    def _approx_price(self, p, money, weight):
+        paid = money * weight
+        available = float(paid.sum())
+        cost = self.problem.costs[p]
+        if available < cost:
+            return None, available, 0
+        remaining_cost = cost - np.concatenate(([0.0], np.cumsum(paid)[:-1]))
+        remaining_weight = weight.sum() - np.concatenate(([0.0], np.cumsum(weight)[:-1]))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = remaining_cost / remaining_weight
+        fits = np.flatnonzero(q <= money * (1 + TOLERANCE))
+        if not len(fits):
+            return None, available, 0
+        return float(q[fits[0]]), available, int(fits[0])
+
+    def price(self, p: int):
+        """The exact price q each supporter of p pays, or None if they cannot afford p.
+
+        q solves sum(weight * min(money, q)) = cost: the voters with less than q (the "poor")
+        pay all they have, the others q each.
+        """
+        classes, money, weight = self._sorted(p)
+        cost = self.problem.costs[p]
+        approx, available, cut = self._approx_price(p, money, weight)
+        classes, weight = classes.tolist(), [int(w) for w in weight.tolist()]
+        if approx is None:
+            if available < cost * (1 - TOLERANCE) or self.money_of(classes, weight) < cost:
+                return None
+            cut = len(classes)  # everyone pays all: q is the largest money left
+            approx = float(money[-1]) if len(money) else 0.0
+        q = self._price_with_poor(cost, classes, weight, cut)
+        # The floats only proposed who is poor: check the classes near the cut exactly.
+        near = np.flatnonzero(np.abs(money - approx) <= approx * TOLERANCE * 10).tolist()
+        if all((self.exact(classes[i]) < q) == (i < cut) for i in near) and (
+            q is not None and (cut == 0 or self.exact(classes[cut - 1]) < q)
+        ):
+            return q
+        return self._price_exactly(cost, classes, weight)
+
+    def _price_with_poor(self, cost, classes, weight, cut):
+        rich = sum(weight[cut:])
+        if rich == 0:
+            return None
+        return (cost - self.money_of(classes[:cut], weight[:cut])) / rich
+
+    def _price_exactly(self, cost, classes, weight):
+        items = sorted((self.exact(c), w) for c, w in zip(classes, weight, strict=True))
+        remaining_cost, remaining_weight = Q(cost), sum(weight)
+        for money, w in items:
+            q = remaining_cost / remaining_weight
+            if q <= money:
+                return q
+            remaining_cost -= money * w
+            remaining_weight -= w
+        return None
+
+    def available(self, p: int):
+        """The exact money p's supporters have left."""
+        counts = self.counts(p)
+        classes = np.flatnonzero(counts)
+        return self.money_of(classes.tolist(), [int(w) for w in counts[classes].tolist()])
+
+    def approx_available(self, p: int) -> float:
+        counts = self.counts(p)
+        classes = np.flatnonzero(counts)
+        return float(self.approx[classes] @ counts[classes])
+
+    def spend_at_most(self, p: int, t):
+        """Exact sum over p's supporters of min(money left, t)."""
+        counts = self.counts(p)
+        return sum(
+            (min(self.exact(c), t) * int(counts[c]) for c in np.flatnonzero(counts).tolist()),
+            Q(0),
+        )
+
+    def approx_spend_at_most(self, p: int, t: float) -> float:
+        counts = self.counts(p)
+        classes = np.flatnonzero(counts)
+        return float(np.minimum(self.approx[classes], t) @ counts[classes])
+
+    def fund(self, f: int, q) -> tuple[int, int]:
+        """Charge each supporter of f min(money left, q); return (full payers, capped payers)."""
+        problem = self.problem
+        counts = self.counts(f)
+        classes = np.flatnonzero(counts)
+        weight = counts[classes]
+        money = self.approx[classes]
+        qf = float(q)
+        left = money - qf
+        sign = np.where(
+            money > qf * (1 + TOLERANCE), 1, np.where(money < qf * (1 - TOLERANCE), -1, 0)
+        )
+        # Near q, or a small difference of floats: decide and subtract exactly.
+        unsure = np.flatnonzero((sign == 0) | ((sign == 1) & (left < money * 1e-3)))
+        for i in unsure.tolist():
+            exact_left = self.exact(int(classes[i])) - q
+            sign[i] = (exact_left > 0) - (exact_left < 0)
+            left[i] = float(exact_left)
+        rich = sign > 0
+        full = int(weight[sign >= 0].sum())
+        capped = int(weight[sign < 0].sum())
+        remap = np.arange(len(self.parent), dtype=np.int64)
+        remap[classes] = ZERO_CLASS
+        new = np.arange(len(self.parent), len(self.parent) + int(rich.sum()), dtype=np.int64)
+        remap[classes[rich]] = new
+        self.parent = np.concatenate([self.parent, classes[rich]])
+        self.round_of = np.concatenate([self.round_of, np.full(len(new), len(self.prices))])
+        self.approx = np.concatenate([self.approx, left[rich]])
+        self.prices.append(q)
+        groups = problem.supporters[f]
+        self.group_class[groups] = remap[self.group_class[groups]]
+        return full, capped
+
+
+def _lower_bound(problem: Problem, p: int) -> float:
+    # Prices only rise as money runs out: cost / (supporters * satisfaction) bounds rho below.
+    return problem.costs[p] / (problem.support[p] * problem.utils[p]) * (1 - TOLERANCE)
+
+
+def run(problem: Problem, budget, candidates: list[int] | None = None, report=None) -> Run:
+    """Run MES with per-voter `budget` over `candidates` (default: every supported project).
+
+    Supported projects that cost nothing are funded first, as pabutools does.
+    """
+    budget = Q(budget)
+    if candidates is None:
+        candidates = supported(problem)
+    free = [p for p in candidates if problem.costs[p] == 0]
+    alive = {p for p in candidates if problem.costs[p] > 0}
+    state = State(problem, budget)
+    utils, tie_rank, costs = problem.utils, problem.tie_rank, problem.costs
+    bounds = {p: _lower_bound(problem, p) for p in alive}
+    approx: dict[int, float] = {}  # float rho, valid until a neighbour is funded
+    rounds: list[Round] = []
+    while alive:
+        best = None
+        for p in sorted(alive, key=bounds.__getitem__):
+            if best is not None and bounds[p] > best * (1 + TOLERANCE):
+                break
+            if p not in approx:
+                q, available, _ = state.approx_price(p)
+                if q is None:
+                    if available < costs[p] * (1 - TOLERANCE) or state.price(p) is None:
+                        alive.discard(p)
+                        continue
+                    q = float(state.price(p))
+                approx[p] = q / utils[p]
+                bounds[p] = approx[p] * (1 - TOLERANCE)
+            if best is None or approx[p] < best:
+                best = approx[p]
+        if best is None:
+            break
+        # Decide exactly among every project whose float rho is near the best.
+        chosen = None
+        for p in alive:
+            if p in approx and approx[p] <= best * (1 + TOLERANCE):
+                q = state.price(p)
+                if q is None:
+                    continue
+                key = (q / utils[p], tie_rank[p])
+                if chosen is None or key < chosen[0]:
+                    chosen = (key, q, p)
+        if chosen is None:  # pragma: no cover - floats and exact disagree on affordability
+            for p in list(alive):
+                approx.pop(p, None)
+            continue
+        (rho, _), q, f = chosen
+        full, capped = state.fund(f, q)
+        rounds.append(Round(f, q, rho, full, capped))
+        alive.discard(f)
+        for p in problem.neighbours[f]:
+            approx.pop(p, None)
+        if report:
+            report(len(rounds), len(rounds) + len(alive))
+    return Run(budget, rounds, free, state)
+
+
+def same_outcome_up_to(problem: Problem, reference: Run, budget, candidates: list[int]) -> bool:
+    """True if MES gives `reference`'s rounds at every per-voter budget in [reference, budget].
+
+    With the same projects funded in the same order, every voter's money left only grows with
+    the per-voter budget and every price only falls. So if, at `budget` and with that order
+    forced, no other project is affordable at the price the funded one had at the reference
+    budget (nor at the end), none beats it anywhere in between.
+    """
+    state = State(problem, Q(budget))
+    utils, costs, tie_rank = problem.utils, problem.costs, problem.tie_rank
+    open_ = [p for p in candidates if costs[p] > 0 and p not in set(reference.free)]
+    funded: set[int] = set()
+    # Cached upper bounds of sum(min(money, t)) per project: (t, value, money in all).
+    cache: dict[int, tuple[float, float, float]] = {}
+
+    def safe(p: int, t, rank_wins: bool) -> bool:
+        cost = costs[p]
+        tf = float(t)
+        if problem.support[p] * tf < cost * (1 - TOLERANCE):
+            return True
+        if p in cache:
+            # Money only falls from round to round, and min(m, a*t) <= a*min(m, t) for a >= 1.
+            t0, s0, money = cache[p]
+            if min(s0 * max(1.0, tf / t0), money) < cost * (1 - TOLERANCE):
+                return True
+        spend = state.approx_spend_at_most(p, tf)
+        cache[p] = (tf, spend, state.approx_available(p))
+        if spend < cost * (1 - TOLERANCE):
+            return True
+        if spend > cost * (1 + TOLERANCE):
+            return False
+        exact = state.spend_at_most(p, t)
+        return exact < cost or (exact == cost and rank_wins)
+
+    for r in reference.rounds:
+        f = r.project
+        for p in open_:
+            if (
+                p != f
+                and p not in funded
+                and not safe(p, r.rho * utils[p], tie_rank[f] < tie_rank[p])
+            ):
+                return False
+        q = state.price(f)
+        if q is None:  # pragma: no cover - more money cannot make f unaffordable
+            return False
+        state.fund(f, q)
+        funded.add(f)
+    for p in open_:
+        if p not in funded:
+            money = state.approx_available(p)
+            if money > costs[p] * (1 - TOLERANCE) and state.available(p) >= costs[p]:
+                return False
+    return True
+
+
+def add1(problem: Problem, total_budget: int, *, until_overspending=False, report=None) -> Run:
+    """MES completed by Add1: raise each voter's budget by 1 from total/voters and rerun.
+
+    Stops as pabutools does at the first outcome that leaves no affordable project out
+    (exhaustive), returning the one before if an outcome would overspend; with
+    `until_overspending`, ignores exhaustiveness and returns the last outcome that does not
+    overspend. Budgets at which the outcome provably stays the same are skipped.
+    """
+    start = Q(total_budget, max(problem.voters, 1))
+    candidates = supported(problem)
+    paid = [p for p in candidates if problem.costs[p] > 0]
+    previous = Run(start, [], free=[p for p in candidates if p not in paid])
+    # With this much each voter alone could pay for every project: the outcome cannot change.
+    ceiling = sum(problem.costs[p] for p in paid)
+    step = 0
+    stride = 1
+    while True:
+        result = run(problem, start + step, candidates)
+        spent = result.cost(problem)
+        if spent > total_budget:
+            if previous.budget != start + step - 1 and step > 0:
+                # The step before had the same outcome as `previous`: report its own run.
+                previous = run(problem, start + step - 1, candidates)
+            return previous
+        funded = set(result.funded)
+        if until_overspending:
+            done = all(p in funded for p in paid) or step > ceiling
+        else:
+            done = all(p in funded or spent + problem.costs[p] > total_budget for p in paid)
+        if done:
+            return result
+        previous = result
+        # Find the last step with the same outcome: gallop, then bisect.
+        good, bad = step, None
+        probe = step + stride
+        while bad is None and good < ceiling:
+            probe = min(probe, ceiling)
+            if same_outcome_up_to(problem, result, start + probe, candidates):
+                good = probe
+                probe = step + 2 * (probe - step)
+            else:
+                bad = probe
+        while bad is not None and bad - good > 1:
+            middle = (good + bad) // 2
+            if same_outcome_up_to(problem, result, start + middle, candidates):
+                good = middle
+            else:
+                bad = middle
+        stride = max(1, good - step)
+        step = good + 1
+        if report:
+            report(min(step, ceiling), ceiling)

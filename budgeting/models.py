@@ -231,13 +231,13 @@ class BudgetRoundPage(RoutablePageMixin, ProcessPage):
 
         return results(request, self)
 
-    @path("results/export.csv")
+    @path("results/csv/")
     def results_csv(self, request):
         from .views import results_csv
 
         return results_csv(request, self)
 
-    @path("export.pb")
+    @path("pabulib/")
     def export_pabulib(self, request):
         from .views import export_pabulib
 

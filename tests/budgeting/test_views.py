@@ -1,0 +1,357 @@
+"""Pages of a round: the JavaScript-free ballot, review, receipts, paper entry, managing,
+results and exports; bad input is a 4xx and stores nothing."""
+
+import re
+
+import pytest
+
+from budgeting import services
+from budgeting.models import (
+    Ballot,
+    BallotType,
+    ImplementationStatus,
+    PaperEntry,
+    Proposal,
+    ProposalStatus,
+    Tally,
+    VoterRecord,
+)
+from budgeting.views import csv_safe
+from civitas.accounts.models import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def vote_url(round_page, district=None):
+    suffix = f"?district={district.pk}" if district else ""
+    return f"{round_page.url}vote/{suffix}"
+
+
+def test_round_page_lists_proposals_and_budgets(client, round_page, ballot_projects):
+    response = client.get(round_page.url)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Benches" in text and "North park" in text and "50000" in text
+
+
+def test_round_page_queries_do_not_grow(
+    client, round_page, make_proposal, resident, django_assert_max_num_queries
+):
+    client.force_login(resident)
+    for i in range(3):
+        make_proposal(round_page, title=f"P{i}")
+    with django_assert_max_num_queries(40) as small:
+        client.get(round_page.url)
+    for i in range(25):
+        make_proposal(round_page, title=f"Q{i}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(round_page.url)
+
+
+def test_propose_through_the_form(client, make_round_page, resident, districts):
+    round_page = make_round_page("propose")
+    client.force_login(resident)
+    form = client.get(f"{round_page.url}propose/")
+    assert form.status_code == 200
+    key = re.search(r'name="submission_key" value="([^"]+)"', form.content.decode()).group(1)
+    data = {
+        "title": "Water fountain",
+        "description": "By the playground",
+        "estimated_cost": "8000",
+        "district": districts[0].pk,
+        "submission_key": key,
+    }
+    response = client.post(f"{round_page.url}propose/", data)
+    assert response.status_code == 302
+    again = client.post(f"{round_page.url}propose/", data)
+    assert again.status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.author == resident and proposal.status == ProposalStatus.SUBMITTED
+    bad = client.post(
+        f"{round_page.url}propose/", {**data, "estimated_cost": "-3", "submission_key": ""}
+    )
+    assert bad.status_code == 400 and Proposal.objects.count() == 1
+
+
+def test_ballot_without_javascript_update_review_confirm(
+    client, round_page, ballot_projects, resident
+):
+    client.force_login(resident)
+    url = vote_url(round_page)
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "North park" in text and "South library" not in text  # own district only
+    picks = [ballot_projects["a"].pk, ballot_projects["north"].pk]
+    update = client.post(url, {"action": "update", "project": picks})
+    assert update.status_code == 200
+    assert "Chosen: 1 projects" in update.content.decode()
+    review = client.post(url, {"action": "review", "project": picks})
+    assert review.status_code == 200
+    assert "Check your ballot" in review.content.decode()
+    assert not Ballot.objects.exists()
+    done = client.post(url, {"action": "confirm", "project": picks})
+    assert done.status_code == 302 and done["Location"].endswith("vote/done/")
+    receipt_page = client.get(done["Location"])
+    receipt = re.search(r"data-receipt>([A-Z0-9-]+)<", receipt_page.content.decode()).group(1)
+    assert services.receipt_counted(round=round_page, receipt=receipt)
+    # The receipt is shown once.
+    assert client.get(done["Location"]).status_code == 302
+    check = client.get(f"{round_page.url}receipts/", {"receipt": receipt})
+    assert check.status_code == 200 and "Yes: a ballot" in check.content.decode()
+    # Coming back shows the stored ballot to change.
+    again = client.get(url).content.decode()
+    assert f'value="{ballot_projects["a"].pk}" id="project-{ballot_projects["a"].pk}"' in again
+    assert "checked" in again
+
+
+def test_knapsack_update_shows_the_total_and_the_error(
+    client, make_round_page, make_proposal, resident
+):
+    round_page = make_round_page(
+        "vote", ballot_type=BallotType.KNAPSACK, total_budget=100, district_budgets=False
+    )
+    a = make_proposal(round_page, title="A", cost=70)
+    b = make_proposal(round_page, title="B", cost=40)
+    client.force_login(resident)
+    url = vote_url(round_page)
+    update = client.post(url, {"action": "update", "project": [a.pk, b.pk]})
+    assert "Chosen: 110 of 100" in update.content.decode()
+    review = client.post(url, {"action": "review", "project": [a.pk, b.pk]})
+    assert review.status_code == 400 and "more than the budget" in review.content.decode()
+    confirm = client.post(url, {"action": "confirm", "project": [a.pk, b.pk]})
+    assert confirm.status_code == 400 and not Ballot.objects.exists()
+
+
+@pytest.mark.parametrize("case", ["other district", "other round", "unknown", "junk id"])
+def test_tampered_ballots_are_4xx_and_store_nothing(
+    client, round_page, make_round_page, make_proposal, ballot_projects, resident, case
+):
+    other = make_proposal(make_round_page("vote"), title="Elsewhere")
+    project = {
+        "other district": ballot_projects["south"].pk,
+        "other round": other.pk,
+        "unknown": 999999,
+        "junk id": "1; DROP TABLE",
+    }[case]
+    client.force_login(resident)
+    response = client.post(vote_url(round_page), {"action": "confirm", "project": [project]})
+    assert 400 <= response.status_code < 500
+    assert not Ballot.objects.exists() and not VoterRecord.objects.exists()
+
+
+def test_forced_other_district_is_refused(client, round_page, ballot_projects, resident, districts):
+    client.force_login(resident)
+    response = client.post(
+        vote_url(round_page, districts[1]),
+        {
+            "action": "confirm",
+            "district": districts[1].pk,
+            "project": [ballot_projects["south"].pk],
+        },
+    )
+    assert 400 <= response.status_code < 500
+    assert not Ballot.objects.exists()
+
+
+@pytest.mark.parametrize("points", ["-2", "1.5", "abc", "11"])
+def test_cumulative_bad_points_are_400(client, make_round_page, make_proposal, resident, points):
+    round_page = make_round_page(
+        "vote", ballot_type=BallotType.CUMULATIVE, points=10, district_budgets=False
+    )
+    project = make_proposal(round_page)
+    client.force_login(resident)
+    response = client.post(
+        vote_url(round_page), {"action": "confirm", f"points_{project.pk}": points}
+    )
+    assert response.status_code == 400 and not Ballot.objects.exists()
+
+
+def test_ranked_ballot_keeps_the_order(client, make_round_page, make_proposal, resident):
+    round_page = make_round_page(
+        "vote", ballot_type=BallotType.RANKED, max_selections=3, district_budgets=False
+    )
+    a, b, c = (make_proposal(round_page, title=t) for t in "ABC")
+    client.force_login(resident)
+    response = client.post(
+        vote_url(round_page),
+        {
+            "action": "confirm",
+            f"rank_{a.pk}": "2",
+            f"rank_{b.pk}": "1",
+            f"rank_{c.pk}": "",
+        },
+    )
+    assert response.status_code == 302
+    assert Ballot.objects.get().choices == [b.pk, a.pk]
+    same_rank = client.post(
+        vote_url(round_page), {"action": "confirm", f"rank_{a.pk}": "1", f"rank_{b.pk}": "1"}
+    )
+    assert same_rank.status_code == 400
+
+
+def test_closed_voting_is_403(client, make_round_page, make_proposal, resident):
+    round_page = make_round_page("results")
+    project = make_proposal(round_page)
+    client.force_login(resident)
+    response = client.post(vote_url(round_page), {"action": "confirm", "project": [project.pk]})
+    assert response.status_code == 403 and not Ballot.objects.exists()
+
+
+def test_code_round_asks_for_the_code(client, make_round_page, make_proposal, resident):
+    round_page = make_round_page("vote", verification="code", district_budgets=False)
+    project = make_proposal(round_page)
+    (code,) = services.voting_codes_generate(round=round_page, count=1, by=None)
+    client.force_login(resident)
+    url = vote_url(round_page)
+    assert 'name="credential"' in client.get(url).content.decode()
+    missing = client.post(url, {"action": "confirm", "project": [project.pk]})
+    assert missing.status_code == 400
+    wrong = client.post(
+        url, {"action": "confirm", "project": [project.pk], "credential": "AAAA-BBBB"}
+    )
+    assert wrong.status_code == 400
+    ok = client.post(url, {"action": "confirm", "project": [project.pk], "credential": code})
+    assert ok.status_code == 302
+    other = UserFactory()
+    client.force_login(other)
+    reused = client.post(url, {"action": "confirm", "project": [project.pk], "credential": code})
+    assert reused.status_code == 409 and Ballot.objects.count() == 1
+
+
+# --- permissions ------------------------------------------------------------------------------
+
+PAGES = ("vote/", "propose/", "paper/", "manage/", "proposals/{p}/review/")
+
+
+@pytest.fixture
+def people(role_user, round_page, resident):
+    return {
+        "anonymous": None,
+        "resident": resident,
+        "unverified": UserFactory(verified=False),
+        "facilitator": role_user(Role.FACILITATOR, round_page, "Fay"),
+        "department": role_user(Role.DEPARTMENT_MEMBER, round_page, "Dee"),
+        "taskforce": role_user(Role.TASKFORCE, None, "Tess"),
+    }
+
+
+EXPECTED = {
+    # vote phase: propose is closed for everyone.
+    "anonymous": {"vote/": 302, "propose/": 302, "paper/": 302, "manage/": 302, "review": 302},
+    "resident": {"vote/": 200, "propose/": 403, "paper/": 403, "manage/": 403, "review": 403},
+    "unverified": {"vote/": 403, "propose/": 403, "paper/": 403, "manage/": 403, "review": 403},
+    "facilitator": {"vote/": 200, "propose/": 403, "paper/": 200, "manage/": 403, "review": 403},
+    "department": {"vote/": 200, "propose/": 403, "paper/": 403, "manage/": 403, "review": 200},
+    "taskforce": {"vote/": 200, "propose/": 403, "paper/": 200, "manage/": 200, "review": 200},
+}
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_permission_matrix(client, round_page, ballot_projects, people, who):
+    if people[who] is not None:
+        client.force_login(people[who])
+    proposal = ballot_projects["a"]
+    for page, expected in EXPECTED[who].items():
+        path = f"proposals/{proposal.pk}/review/" if page == "review" else page
+        response = client.get(f"{round_page.url}{path}")
+        assert response.status_code == expected, (who, page, response.status_code)
+
+
+# --- paper, managing, results -----------------------------------------------------------------
+
+
+def test_facilitator_enters_a_paper_ballot(
+    client, round_page, ballot_projects, role_user, resident
+):
+    client.force_login(role_user(Role.FACILITATOR, round_page, "Fay"))
+    url = f"{round_page.url}paper/"
+    response = client.post(
+        url,
+        {"sheet": "A-1", "voter_identifier": resident.email, "project": [ballot_projects["a"].pk]},
+    )
+    assert response.status_code == 302
+    assert Ballot.objects.get().channel == "paper"
+    again = client.post(
+        url,
+        {"sheet": "A-2", "voter_identifier": resident.email, "project": [ballot_projects["b"].pk]},
+    )
+    assert again.status_code == 409 and Ballot.objects.count() == 1
+    assert PaperEntry.objects.count() == 1
+
+
+def close_count_publish(client, round_page, capture, rule="greedy"):
+    url = f"{round_page.url}manage/"
+    assert client.post(url, {"action": "close"}).status_code == 302
+    with capture(execute=True):  # the count is queued when the request's transaction commits
+        assert client.post(url, {"action": "count", "rule": rule}).status_code == 302
+    assert client.post(url, {"action": "publish"}).status_code == 302
+
+
+def test_close_count_publish_and_results(
+    client, round_page, ballot_projects, role_user, resident, django_capture_on_commit_callbacks
+):
+    north_voter = resident
+    for user, picks in (
+        (north_voter, ["a", "north"]),
+        (UserFactory(district=resident.district), ["a", "b"]),
+        (UserFactory(), ["c"]),
+    ):
+        services.ballot_cast(
+            round=round_page,
+            voter=services.voter_for(round=round_page, user=user),
+            district_id=user.district_id if "north" in picks else None,
+            selection=[(ballot_projects[p].pk, None) for p in picks],
+        )
+    client.force_login(role_user(Role.TASKFORCE))
+    assert client.get(f"{round_page.url}results/").status_code == 404
+    close_count_publish(client, round_page, django_capture_on_commit_callbacks)
+    tally = Tally.objects.get()
+    assert tally.status == "done" and tally.published_at and len(tally.checksum) == 64
+    city = next(pot for pot in tally.pots if pot["district"] is None)
+    assert city["votes"][str(ballot_projects["a"].pk)] == 2
+    assert ballot_projects["a"].pk in city["winners"]
+    funded = Proposal.objects.get(pk=ballot_projects["a"].pk)
+    assert funded.funded and funded.implementation_status == ImplementationStatus.PLANNED
+    page = client.get(f"{round_page.url}results/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert tally.checksum in text and "<svg" in text and "<table" in text
+    assert "was funded" in text
+    csv_text = client.get(f"{round_page.url}results/csv/").content.decode()
+    assert "Benches" in csv_text.splitlines()[1] or "Benches" in csv_text
+    pb = client.get(f"{round_page.url}pabulib/")
+    assert pb.status_code == 200 and pb.content.decode().startswith("META")
+
+
+def test_recount_gives_the_same_checksum_and_winners(round_page, ballot_projects, resident):
+    from budgeting.tasks import run_tally
+
+    services.ballot_cast(
+        round=round_page,
+        voter=services.voter_for(round=round_page, user=resident),
+        district_id=None,
+        selection=[(ballot_projects["a"].pk, None)],
+    )
+    services.voting_close(round=round_page, by=None)
+    first = services.tally_request(round=round_page, by=None, rule="greedy")
+    second = services.tally_request(round=round_page, by=None, rule="greedy")
+    for tally in (first, second):
+        run_tally.call(tally_id=tally.pk)
+        tally.refresh_from_db()
+    assert first.checksum == second.checksum
+    assert first.pots == second.pots
+
+
+def test_counting_is_refused_while_voting_is_open(round_page):
+    from civitas.core.errors import Conflict
+
+    with pytest.raises(Conflict):
+        services.tally_request(round=round_page, by=None)
+
+
+def test_csv_cells_never_start_a_formula():
+    assert csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert csv_safe("-3") == "'-3" and csv_safe("@x") == "'@x"
+    assert csv_safe("Trees") == "Trees" and csv_safe(None) == ""

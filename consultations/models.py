@@ -88,7 +88,7 @@ class ConsultationPage(RoutablePageMixin, ProcessPage):
     survey_answers = path(
         "surveys/<int:survey_id>/answers/<int:question_id>/", name="survey_answers"
     )(_view("survey_answers"))
-    survey_export_csv = path("surveys/<int:survey_id>/export.csv", name="survey_export_csv")(
+    survey_export_csv = path("surveys/<int:survey_id>/csv/", name="survey_export_csv")(
         _view("survey_export_csv")
     )
     survey_exports = path("surveys/<int:survey_id>/exports/", name="survey_exports")(

@@ -1,0 +1,154 @@
+"""Results: counts per question from both channels, filters, constant query counts; exports."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from consultations import services
+from consultations.models import Answer, ExportJob, Theme
+from consultations.selectors import survey_results
+from tests.factories import UserFactory
+
+from .conftest import GOOD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(role_user, consultation):
+    return role_user("taskforce", name="Tara")
+
+
+def fill(survey, staff, n, *, offset=0, district=None):
+    for i in range(n):
+        person = UserFactory()
+        answers = {**GOOD, "transport": "bus" if i % 2 else "car", "nps": (i + offset) % 11}
+        del answers["bike-safety"], answers["bike-detail"]
+        services.response_submit(survey=survey, respondent=person, answers=answers)
+        services.response_submit(
+            survey=survey,
+            respondent=None,
+            channel="paper",
+            entered_by=staff,
+            answers={"transport": "bike", "bike-safety": 5, "idea": '=HYPERLINK("x")'},
+            district=district,
+            age_band="65_plus",
+        )
+
+
+def test_counts_and_percentages_from_every_channel(survey, staff, district):
+    fill(survey, staff, 2, district=district)
+    results = survey_results(survey)
+    assert results["responses"] == 4
+    assert dict(results["by_channel"]) == {"Online": 2, "On paper": 2}
+    transport = results["questions"][0]
+    assert transport.respondents == 4
+    assert [(b.key, b.count, b.percent) for b in transport.bars] == [
+        ("bus", 1, 25.0),
+        ("bike", 2, 50.0),
+        ("car", 1, 25.0),
+        ("other", 0, 0.0),
+    ]
+    paper = survey_results(survey, channel="paper")
+    assert paper["responses"] == 2
+    assert [b.count for b in paper["questions"][0].bars] == [0, 2, 0, 0]
+    assert survey_results(survey, district=district.pk)["questions"][0].respondents == 2
+    assert survey_results(survey, age_band="18_29")["responses"] == 0
+    rank = next(r for r in results["questions"] if r.question.key == "rank")
+    assert [b.key for b in rank.bars] == ["b", "a", "c"]
+
+
+def test_results_page_queries_do_not_grow_with_responses(
+    client, survey, staff, django_assert_max_num_queries
+):
+    client.force_login(staff)
+    results_url = f"{survey.consultation.url}surveys/{survey.pk}/results/"
+    fill(survey, staff, 2)
+    client.get(results_url + "?channel=paper")  # warms the site and content type caches
+    with django_assert_max_num_queries(40) as small:
+        assert client.get(results_url + "?channel=paper").status_code == 200
+    fill(survey, staff, 12, offset=3)
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        page = client.get(results_url + "?channel=paper")
+        assert page.status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+    html = page.content.decode()
+    assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
+    assert "<table>" in html
+
+
+def test_results_are_public_only_after_the_report(client, make_page, resident):
+    open_page = make_page("open")
+    survey = open_page.surveys.get()
+    client.force_login(resident)
+    assert client.get(f"{open_page.url}surveys/{survey.pk}/results/").status_code == 403
+    published = make_page("report", title="Done")
+    done = published.surveys.get()
+    assert client.get(f"{published.url}surveys/{done.pk}/results/").status_code == 200
+    assert client.get(f"{published.url}surveys/{done.pk}/results/?channel=nope").status_code == 400
+    client.logout()
+    assert client.get(f"{published.url}surveys/{done.pk}/results/").status_code == 200
+
+
+def test_csv_export_is_anonymised_and_formula_safe(client, survey, staff, resident):
+    fill(survey, staff, 2)
+    client.force_login(resident)
+    export_url = f"{survey.consultation.url}surveys/{survey.pk}/csv/"
+    assert client.get(export_url).status_code == 403
+    client.force_login(staff)
+    response = client.get(export_url)
+    assert response.status_code == 200 and response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 5
+    assert "@" not in text  # no e-mail address
+    header = rows[0]
+    idea = header.index("idea Your idea")
+    assert rows[2][idea] == '\'=HYPERLINK("x")'
+    assert {row[2] for row in rows[1:]} == {"Online", "On paper"}
+
+
+def test_xlsx_export_runs_as_a_task_and_is_downloaded(
+    client, survey, staff, django_capture_on_commit_callbacks
+):
+    fill(survey, staff, 3)
+    client.force_login(staff)
+    base = f"{survey.consultation.url}surveys/{survey.pk}/exports/"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(base).status_code == 302
+    job = ExportJob.objects.get()
+    assert job.status == "done" and job.rows_total == 6 and job.percent == 100
+    assert "Download" in client.get(base).content.decode()
+    download = client.get(f"{base}{job.pk}/")
+    assert download.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert len(rows) == 7
+    assert '\'=HYPERLINK("x")' in rows[2]
+
+
+def test_taskforce_tags_searches_and_hides_free_text(client, survey, staff, resident):
+    fill(survey, staff, 1)
+    question = survey.questions.get(key="idea")
+    answers_url = f"{survey.consultation.url}surveys/{survey.pk}/answers/{question.pk}/"
+    client.force_login(resident)
+    assert client.get(answers_url).status_code == 403
+    client.force_login(staff)
+    assert client.post(answers_url, {"action": "add_theme", "name": "Greenery"}).status_code == 302
+    assert client.post(answers_url, {"action": "add_theme", "name": ""}).status_code == 400
+    theme = Theme.objects.get()
+    answer = Answer.objects.get(question=question, text="More trees")
+    assert (
+        client.post(
+            answers_url, {"answer": answer.pk, "themes": [theme.pk], "visibility": "hide"}
+        ).status_code
+        == 302
+    )
+    answer.refresh_from_db()
+    assert list(answer.themes.all()) == [theme] and answer.hidden_at is not None
+    found = client.get(answers_url + "?q=trees").content.decode()
+    assert "More trees" in found and "HYPERLINK" not in found
+    assert "More trees" in client.get(answers_url + f"?theme={theme.pk}").content.decode()
+    assert client.post(answers_url, {"answer": answer.pk, "themes": ["999"]}).status_code == 400

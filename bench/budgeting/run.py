@@ -1,0 +1,324 @@
+"""Benchmark of ballot submission through the real views, served by daphne.
+
+Seeds a round in its voting phase (30 projects, city-wide and 3 district pots, approval with
+k = 5) and N voters with signed-in sessions, starts daphne processes on 127.0.0.1, then a load
+generator of C threads posts one ballot per voter to the ballot view (`action=confirm`, the
+same form the page sends). A share of voters posts twice at the same moment. At the end the
+database must hold exactly one voter-roll row and one ballot per voter who got a receipt:
+0 lost, 0 duplicated.
+
+Run from the project root (see bench/budgeting/README.md):
+
+    DATABASE_URL=postgres://USER:PASS@127.0.0.1:5432/DB .venv/bin/python -m bench.budgeting.run
+    SQLITE_PATH=/tmp/bench-budgeting.sqlite3 .venv/bin/python -m bench.budgeting.run
+"""
+
+import argparse
+import os
+import random
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.client import HTTPConnection
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.budgeting.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from allauth.account.models import EmailAddress  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from wagtail.models import Page, Site  # noqa: E402
+
+from budgeting.models import (  # noqa: E402
+    Ballot,
+    BudgetRoundPage,
+    DistrictBudget,
+    Proposal,
+    ProposalStatus,
+    VoterRecord,
+)
+from civitas.accounts.models import TermsConsent, User  # noqa: E402
+from civitas.home.models import HomePage  # noqa: E402
+from civitas.participation.models import District, Phase  # noqa: E402
+
+TARGET_RATE = 100.0
+TARGET_P95_MS = 500.0
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def site_root() -> HomePage:
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    root = Page.get_first_root_node()
+    for page in root.get_children():
+        if page.specific_class is Page:
+            Site.objects.filter(root_page=page).delete()
+            page.delete()
+    home = root.add_child(instance=HomePage(title="Bench city", slug="bench-home"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "127.0.0.1", "port": 80, "root_page": home, "site_name": "Bench"},
+    )
+    return home
+
+
+def seed(voters: int) -> tuple[BudgetRoundPage, list[dict]]:
+    """A fresh round in its voting phase and `voters` signed-in residents (session keys)."""
+    home = site_root()
+    now = timezone.now()
+    stamp = secrets.token_hex(3)
+    with transaction.atomic():
+        districts = [
+            District.objects.get_or_create(slug=f"bench-{n}", defaults={"name": f"Bench {n}"})[0]
+            for n in range(3)
+        ]
+        round_page = home.add_child(
+            instance=BudgetRoundPage(
+                title=f"Bench round {stamp}",
+                slug=f"bench-{stamp}",
+                total_budget=1_000_000,
+                max_selections=5,
+            )
+        )
+        Phase.objects.create(
+            page=round_page,
+            phase_type="budgeting.vote",
+            starts_at=now - timezone.timedelta(days=1),
+            ends_at=now + timezone.timedelta(days=1),
+        )
+        for order, district in enumerate(districts):
+            DistrictBudget.objects.create(
+                page=round_page, district=district, budget=300_000, sort_order=order
+            )
+        Proposal.objects.bulk_create(
+            [
+                Proposal(
+                    process=round_page,
+                    title=f"Project {n}",
+                    estimated_cost=10_000 + 1000 * n,
+                    district=None if n < 12 else districts[n % 3],
+                    status=ProposalStatus.FEASIBLE,
+                )
+                for n in range(30)
+            ]
+        )
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=f"bench-{stamp}-{n}@example.org",
+                    display_name=f"Voter {n}",
+                    district=districts[n % 3],
+                    password="!",
+                )
+                for n in range(voters)
+            ]
+        )
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
+        )
+        TermsConsent.objects.bulk_create(
+            [TermsConsent(user=u, version=settings.CIVITAS_TERMS_VERSION) for u in users]
+        )
+    city = list(
+        Proposal.objects.filter(process=round_page, district=None).values_list("pk", flat=True)
+    )
+    local = {
+        d.pk: list(
+            Proposal.objects.filter(process=round_page, district=d).values_list("pk", flat=True)
+        )
+        for d in districts
+    }
+    rng = random.Random(5)
+    people = []
+    for user in users:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        picks = rng.sample(city, rng.randint(1, 5)) + rng.sample(
+            local[user.district_id], rng.randint(0, 5)
+        )
+        people.append(
+            {
+                "session": session.session_key,
+                "district": user.district_id,
+                "picks": picks,
+                "user": user.pk,
+            }
+        )
+    return round_page, people
+
+
+def start_servers(count: int, first_port: int) -> list[subprocess.Popen]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.budgeting.settings"}
+    daphne = os.path.join(os.path.dirname(sys.executable), "daphne")
+    servers = [
+        subprocess.Popen(
+            [daphne, "-b", "127.0.0.1", "-p", str(first_port + n), "config.asgi:application"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for n in range(count)
+    ]
+    deadline = time.monotonic() + 60
+    for n in range(count):
+        while True:
+            try:
+                conn = HTTPConnection("127.0.0.1", first_port + n, timeout=5)
+                conn.request("GET", "/api/v1/")
+                conn.getresponse().read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("daphne did not start") from None
+                time.sleep(0.3)
+    return servers
+
+
+def post_ballot(port: int, path: str, person: dict) -> tuple[int, float]:
+    """POST the ballot form as the browser does; (status, seconds)."""
+    token = secrets.token_hex(16)  # a CSRF secret of 32 characters, as Django accepts
+    fields = [
+        ("csrfmiddlewaretoken", token),
+        ("action", "confirm"),
+        ("district", str(person["district"])),
+    ]
+    fields += [("project", str(pk)) for pk in person["picks"]]
+    body = "&".join(f"{k}={v}" for k, v in fields)
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"sessionid={person['session']}; csrftoken={token}",
+        "Host": f"127.0.0.1:{port}",
+        "Referer": f"http://127.0.0.1:{port}{path}",
+    }
+    started = time.perf_counter()
+    conn = HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status, time.perf_counter() - started
+    finally:
+        conn.close()
+
+
+def load(ports, path, people, concurrency: int, double_share: float):
+    """Each voter posts once; `double_share` of them post a second time at the same moment."""
+    jobs = []
+    rng = random.Random(9)
+    for person in people:
+        jobs.append(person)
+        if rng.random() < double_share:
+            jobs.append(person)
+    rng.shuffle(jobs)
+    lock = threading.Lock()
+    results = []
+    position = [0]
+
+    def worker(index):
+        while True:
+            with lock:
+                if position[0] >= len(jobs):
+                    return
+                person = jobs[position[0]]
+                position[0] += 1
+            port = ports[position[0] % len(ports)]
+            status, seconds = post_ballot(port, path, person)
+            with lock:
+                results.append((person["user"], status, seconds))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--voters", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8650)
+    parser.add_argument("--double", type=float, default=0.1, help="share of voters posting twice")
+    args = parser.parse_args()
+
+    say(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+    call_command("migrate", "--noinput", verbosity=0)
+    started = time.perf_counter()
+    round_page, people = seed(args.voters)
+    say(f"seeded {args.voters} voters in {time.perf_counter() - started:.1f} s")
+    servers = start_servers(args.processes, args.port)
+    try:
+        ports = [args.port + n for n in range(args.processes)]
+        path = f"{round_page.url}vote/"
+        results, elapsed = load(ports, path, people, args.concurrency, args.double)
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGINT)
+        for server in servers:
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    statuses = {}
+    for _user, status, _s in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    receipts = {user for user, status, _s in results if status == 302}
+    latencies = [s * 1000 for _u, _status, s in results]
+    ballots = Ballot.objects.filter(round=round_page).count()
+    roll = VoterRecord.objects.filter(round=round_page).count()
+    lost = len(receipts) - roll
+    duplicated = ballots - roll
+    rate = len(results) / elapsed
+    p50, p95, p99 = (percentile(latencies, q) for q in (0.5, 0.95, 0.99))
+    say("")
+    say(
+        "| requests | voters | seconds | ballots/s | p50 ms | p95 ms | p99 ms | statuses |"
+        " ballots | roll | lost | duplicated |"
+    )
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    say(
+        f"| {len(results)} | {args.voters} | {elapsed:.1f} | {rate:.0f} | {p50:.0f} | {p95:.0f} |"
+        f" {p99:.0f} | {statuses} | {ballots} | {roll} | {lost} | {duplicated} |"
+    )
+    ok = (
+        rate >= TARGET_RATE
+        and p95 < TARGET_P95_MS
+        and lost == 0
+        and duplicated == 0
+        and ballots == args.voters
+        and statuses.get(302, 0) == len(results)
+    )
+    say(
+        f"targets: >= {TARGET_RATE:.0f} ballots/s, p95 < {TARGET_P95_MS:.0f} ms, 0 lost,"
+        f" 0 duplicated: {'met' if ok else 'NOT met'}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -38,3 +38,10 @@ class IdeasConfig(AppConfig):
             ),
         )
         personal_data_exporters.register("ideas", personal_data)
+
+        from civitas.home.management.commands.demo_city import demo_builders
+
+        from .demo import build_demo
+
+        if build_demo not in demo_builders:
+            demo_builders.append(build_demo)

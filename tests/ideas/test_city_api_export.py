@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from civitas.interactions import services as interactions
@@ -187,3 +189,34 @@ class TestExport:
         assert titles == {'\'=HYPERLINK("http://evil")', NASTY}
         assert "'-2" in {row[6] for row in rows[1:]}
         assert author.email not in text
+
+
+def test_query_counts_do_not_grow_with_ideas_history_or_challenges(
+    client, index_page, make_process, make_idea, role_user, resident
+):
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    challenge = make_process("submit", "Streets")
+    idea = make_idea(challenge)
+    client.force_login(resident)
+    urls = [
+        index_page.url,
+        f"{index_page.url}?sort=supported",
+        f"{challenge.url}{idea.pk}/",
+        "/api/v1/ideas/",
+        f"/api/v1/ideas/{idea.pk}",
+    ]
+    for url in urls:
+        count(url)  # warm the caches first
+    before = [count(url) for url in urls]
+    staff = role_user("moderator")
+    for number in range(8):
+        other = make_idea(make_process("support", f"Challenge {number}"), title=f"Idea {number}")
+        interactions.support_add(target=other, user=UserFactory())
+        duplicate = make_idea(challenge, title=f"Duplicate {number}")
+        services.idea_merge(idea=duplicate, into=idea, by=staff)
+        services.idea_status_set(idea=idea, status="accepted", answer=f"Answer {number}", by=None)
+    assert [count(url) for url in urls] == before

@@ -35,7 +35,17 @@ EXPECTED = {
         for role in ("moderator_here", "taskforce", "administrator")
         for state in STATES
     },
+    "ideas.moderate_idea": {
+        (role, state) for role in ("moderator_here", "administrator") for state in STATES
+    },
+    "ideas.export_ideas": {
+        (role, state)
+        for role in ("moderator_here", "taskforce", "administrator")
+        for state in STATES
+    },
 }
+# Permissions asked of the challenge rather than of an idea.
+ON_CHALLENGE = {"ideas.add_idea", "ideas.export_ideas"}
 
 
 @pytest.fixture
@@ -67,7 +77,7 @@ def test_matrix(make_process, make_idea, person, role, state):
     idea = make_idea(challenge)
     user = person(role, challenge)
     for perm, allowed in EXPECTED.items():
-        target = challenge if perm == "ideas.add_idea" else idea
+        target = challenge if perm in ON_CHALLENGE else idea
         assert user.has_perm(perm, target) == ((role, state) in allowed), (perm, role, state)
 
 

@@ -393,6 +393,7 @@ CASE_ACTIONS = {
     "input_edited": _("Input edited by its author"),
     "input_withdrawn": _("Input withdrawn by its author"),
     "input_hidden": _("Input hidden by moderation"),
+    "input_merged": _("Input merged into another by moderation"),
     "api_status": _("Status posted by the department's system"),
 }
 

@@ -189,37 +189,57 @@ def public_cases(*, process_id=None):
 PUBLIC_STATES = (CaseState.PUBLISHED, CaseState.OUT_OF_SCOPE)
 
 
+def how_used_totals(cases) -> dict:
+    """Counts for a process page: inputs, answered and waiting cases, cases per decision."""
+    from .models import CaseInput
+
+    counts = cases.aggregate(
+        answered=Count("pk", filter=Q(state__in=PUBLIC_STATES)),
+        waiting=Count("pk", filter=~Q(state__in=PUBLIC_STATES)),
+    )
+    decisions = dict(
+        cases.filter(state=CaseState.PUBLISHED)
+        .values_list("answer__decision")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    out_of_scope = cases.filter(state=CaseState.OUT_OF_SCOPE).count()
+    if out_of_scope:
+        decisions["out_of_scope"] = decisions.get("out_of_scope", 0) + out_of_scope
+    return {
+        "inputs": CaseInput.objects.filter(case__in=cases).count(),
+        "answered": counts["answered"],
+        "waiting": counts["waiting"],
+        "decisions": decisions,
+    }
+
+
+def how_used_order(cases):
+    return cases.order_by("topic__name", "department__name", "-created_at", "pk")
+
+
 def how_used_groups(cases):
-    """(groups, totals): cases grouped by theme (or topic) and department, each with its inputs
-    and, once published, its decision and answer; totals count decisions. Four queries."""
+    """Cases (one page of them) grouped by theme (or topic) and department, each with its
+    inputs and, once published, its decision and answer. Two queries."""
     from django.db.models import Prefetch
 
     from .models import CaseInput
 
     cases = list(
-        cases.select_related("department", "topic", "answer")
-        .prefetch_related(Prefetch("inputs", queryset=CaseInput.objects.order_by("pk")))
-        .order_by("topic__name", "department__name", "-created_at", "pk")
+        cases.select_related("department", "topic", "answer").prefetch_related(
+            Prefetch("inputs", queryset=CaseInput.objects.order_by("pk"))
+        )
     )
     groups: dict = {}
-    totals: dict = {"inputs": 0, "answered": 0, "waiting": 0, "decisions": {}}
     for case in cases:
-        published = case.state in PUBLIC_STATES
         case.public_answer = case.answer_or_none if case.state == CaseState.PUBLISHED else None
         theme = case.theme or (case.topic.name if case.topic else "")
         key = (theme, case.department.name if case.department else "")
         groups.setdefault(key, []).append(case)
-        totals["inputs"] += len(case.inputs.all())
-        if published:
-            totals["answered"] += 1
-            decision = case.public_answer.decision if case.public_answer else "out_of_scope"
-            totals["decisions"][decision] = totals["decisions"].get(decision, 0) + 1
-        else:
-            totals["waiting"] += 1
     return [
         {"theme": theme, "department": department, "cases": items}
         for (theme, department), items in groups.items()
-    ], totals
+    ]
 
 
 def recent_answers(limit: int = 5):

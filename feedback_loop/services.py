@@ -198,6 +198,29 @@ def case_input_changed(*, contribution, adapter: SourceAdapter, action: str) -> 
     return case
 
 
+def case_inputs_merged(*, duplicate, kept, adapter: SourceAdapter, by=None) -> Case | None:
+    """The owning app merged one contribution into another: the duplicate's case is grouped
+    into the kept one's (opened if needed); closed cases only get a timeline note."""
+    content_type = ContentType.objects.get_for_model(duplicate)
+    found = CaseInput.objects.filter(content_type=content_type, object_id=duplicate.pk).first()
+    if found is None:
+        return None
+    target, _created = case_open(contribution=kept, adapter=adapter)
+    if target is None or target.pk == found.case_id:
+        return target
+    try:
+        return case_group(
+            case=target,
+            others=[found.case],
+            by=None,
+            reason=str(_("The input was merged into another by moderation.")),
+        )
+    except (Conflict, DomainError):
+        with transaction.atomic():
+            record(found.case, "input_merged", data={"into_case": target.pk})
+        return target
+
+
 def matching_rule(case: Case, rules=None) -> RoutingRule | None:
     """The first active rule (by priority) whose criteria all match the case."""
     if rules is None:

@@ -49,6 +49,8 @@ from .models import (
 )
 
 PER_PAGE = 50
+HOW_USED_PER_PAGE = 100
+PRINT_PER_PAGE = 1000
 
 
 def _staff(request, perm="feedback_loop.view_inbox", obj=None):
@@ -506,7 +508,15 @@ def how_used(request, page_id):
             cases = cases.filter(department=form.cleaned_data["department"])
         if form.cleaned_data["decision"]:
             cases = cases.filter(answer__decision=form.cleaned_data["decision"])
-    groups, totals = selectors.how_used_groups(cases)
+    totals = selectors.how_used_totals(cases)
+    printable = request.GET.get("print") == "1"
+    per_page = PRINT_PER_PAGE if printable else HOW_USED_PER_PAGE
+    page_obj = Paginator(selectors.how_used_order(cases), per_page).get_page(
+        request.GET.get("page")
+    )
+    groups = selectors.how_used_groups(page_obj.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
     return TemplateResponse(
         request,
         "feedback_loop/how_used.html",
@@ -517,7 +527,9 @@ def how_used(request, page_id):
             "groups": groups,
             "totals": totals,
             "decisions": Decision,
-            "printable": request.GET.get("print") == "1",
+            "printable": printable,
+            "page_obj": page_obj,
+            "query_string": query.urlencode(),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

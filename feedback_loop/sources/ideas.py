@@ -70,6 +70,14 @@ def on_hidden(sender, idea, **kwargs):
     case_input_changed(contribution=idea, adapter=sources.get("ideas.idea"), action="hidden")
 
 
+def on_merged(sender, idea, into, by, **kwargs):
+    """A moderator merged a duplicate idea: its case joins the case of the idea kept."""
+    from feedback_loop.services import case_inputs_merged
+
+    adapter = sources.get("ideas.idea")
+    case_inputs_merged(duplicate=idea, kept=into, adapter=adapter, by=by)
+
+
 def connect() -> None:
     from ideas import signals
     from ideas.models import Idea
@@ -92,3 +100,6 @@ def connect() -> None:
     hidden = getattr(signals, "idea_hidden", None)
     if hidden is not None:
         hidden.connect(on_hidden, dispatch_uid="feedback_loop.ideas.hidden")
+    merged = getattr(signals, "idea_merged", None)
+    if merged is not None:
+        merged.connect(on_merged, dispatch_uid="feedback_loop.ideas.merged")

@@ -9,6 +9,7 @@ from feedback_loop.models import Department, RoutingRule
 from ideas.services import idea_submit
 from tests.factories import DistrictFactory, TopicFactory, UserFactory
 from tests.ideas.conftest import make_challenge
+from tests.notifications.conftest import channel_layer_settings  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(autouse=True)

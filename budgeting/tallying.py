@@ -147,6 +147,7 @@ def count_pot(round_page, district_id, budget, rule, tie_order, ballots, progres
         "winner_ids": list(outcome.winners),
         "spent": outcome.spent,
         "voter_budget": str(outcome.voter_budget) if outcome.voter_budget is not None else None,
+        "completion": getattr(outcome, "completion", ""),
         "steps": outcome.steps,
         "votes": {str(by_project_id[pid]): n for pid, n in votes.items()},
         "voters": len(instance.ballots),

@@ -8,10 +8,6 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-SHARE_KEYS = ("rho", "price", "share", "cost_per_supporter", "payment", "max_payment")
-LACK_KEYS = ("lacked", "missing", "shortfall", "lacks")
-LEFT_KEYS = ("left", "remaining", "budget_left")
-
 
 @register.filter
 def get_item(mapping, key):
@@ -35,47 +31,82 @@ def fraction(value) -> str:
     return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def _first(step: dict, keys):
-    return next((step[k] for k in keys if step.get(k) not in (None, "")), None)
-
-
 @register.simple_tag
 def explain_step(step: dict, title, currency: str) -> str:
-    """One sentence a resident can follow for one step of the count."""
+    """One sentence a resident can follow for one step of the count (the engine's step dicts:
+    kind, reason, votes, cost, and per rule round, price, lacked, money_left, budget_left)."""
     values = {
         "title": title,
         "votes": step.get("votes", "?"),
         "cost": step.get("cost", "?"),
         "currency": currency,
+        "round": step.get("round", ""),
+        "price": fraction(step.get("price", "")),
+        "lacked": fraction(step.get("lacked", "")),
+        "money_left": fraction(step.get("money_left", "")),
+        "budget_left": fraction(step.get("budget_left", "")),
     }
-    kind = step.get("kind")
+    kind, reason, stage = step.get("kind"), step.get("reason"), step.get("stage")
     if kind == "funded":
-        text = _("“%(title)s” was funded: %(votes)s votes, cost %(cost)s %(currency)s.") % values
-        share = _first(step, SHARE_KEYS)
-        if share is not None:
-            text += " " + _(
-                "Each supporter paid at most %(share)s %(currency)s of their share."
-            ) % {
-                "share": fraction(share),
-                "currency": currency,
-            }
-        return text
-    if kind == "skipped":
-        left = _first(step, LEFT_KEYS)
-        if left is not None:
-            return _(
-                "“%(title)s” was skipped: it costs %(cost)s %(currency)s but only %(left)s "
-                "%(currency)s was left."
-            ) % {**values, "left": fraction(left)}
-        return _("“%(title)s” was skipped: it did not fit in what was left.") % values
-    text = _("“%(title)s” was not funded (%(votes)s votes, cost %(cost)s %(currency)s).") % values
-    lacked = _first(step, LACK_KEYS)
-    if lacked is not None:
-        text += " " + _("Its supporters together lacked %(lacked)s %(currency)s.") % {
-            "lacked": fraction(lacked),
-            "currency": currency,
-        }
-    reason = step.get("reason")
-    if reason:
-        text += " " + str(reason)
-    return text
+        if reason == "free":
+            return _("“%(title)s” costs nothing and was funded.") % values
+        if stage == "mes" and step.get("price") not in (None, ""):
+            return (
+                _(
+                    "Round %(round)s: “%(title)s” (%(votes)s votes, cost %(cost)s "
+                    "%(currency)s) was funded. Its supporters shared the cost; none paid "
+                    "more than %(price)s %(currency)s."
+                )
+                % values
+            )
+        if stage == "completion":
+            return (
+                _(
+                    "“%(title)s” (%(votes)s votes, cost %(cost)s %(currency)s) was funded from the "
+                    "money left over after equal shares; %(budget_left)s %(currency)s remained."
+                )
+                % values
+            )
+        return (
+            _(
+                "“%(title)s” (%(votes)s votes, cost %(cost)s %(currency)s) was funded; "
+                "%(budget_left)s %(currency)s remained."
+            )
+            % values
+        )
+    if reason == "unsupported":
+        return _("“%(title)s” was not funded: nobody voted for it.") % values
+    if reason == "threshold":
+        return (
+            _(
+                "“%(title)s” was not funded: it had %(votes)s votes, %(lacked)s short of the "
+                "minimum needed."
+            )
+            % values
+        )
+    if reason == "stopped":
+        return (
+            _(
+                "“%(title)s” (%(votes)s votes) was not funded: counting stops at the first project "
+                "that does not fit the money left."
+            )
+            % values
+        )
+    if reason == "budget":
+        return (
+            _(
+                "“%(title)s” (%(votes)s votes) was skipped: it costs %(cost)s %(currency)s, "
+                "%(lacked)s %(currency)s more than was left."
+            )
+            % values
+        )
+    if reason == "money":
+        return (
+            _(
+                "“%(title)s” (%(votes)s votes) was not funded: it costs %(cost)s %(currency)s, but "
+                "its supporters had only %(money_left)s %(currency)s left of their equal shares, "
+                "%(lacked)s %(currency)s short."
+            )
+            % values
+        )
+    return _("“%(title)s” (%(votes)s votes) was not funded.") % values

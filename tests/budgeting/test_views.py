@@ -355,3 +355,43 @@ def test_csv_cells_never_start_a_formula():
     assert csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert csv_safe("-3") == "'-3" and csv_safe("@x") == "'@x"
     assert csv_safe("Trees") == "Trees" and csv_safe(None) == ""
+
+
+def test_results_explain_equal_shares_round_by_round(
+    client, make_round_page, make_proposal, django_capture_on_commit_callbacks
+):
+    round_page = make_round_page("vote", total_budget=100, district_budgets=False)
+    cheap = make_proposal(round_page, title="Cheap", cost=30)
+    dear = make_proposal(round_page, title="Dear", cost=90)
+    nobody = make_proposal(round_page, title="Nobody", cost=10)
+    for picks in ([cheap], [cheap], [cheap, dear], [dear]):
+        voter = services.voter_for(round=round_page, user=UserFactory())
+        services.ballot_cast(
+            round=round_page, voter=voter, district_id=None, selection=[(p.pk, None) for p in picks]
+        )
+    services.voting_close(round=round_page, by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        tally = services.tally_request(round=round_page, by=None, rule="mes")
+    tally.refresh_from_db()
+    services.result_publish(tally=tally, by=None)
+    text = client.get(f"{round_page.url}results/").content.decode()
+    # Each of 4 voters has 25; Cheap's 3 supporters pay 10 each; Dear's 2 have 15 + 25 = 40.
+    assert "Round 1: “Cheap”" in text and "none paid more than 10.00" in text
+    assert "“Dear” (2 votes) was not funded" in text and "50.00 EUR short" in text
+    assert "“Nobody” was not funded: nobody voted for it." in text
+    assert nobody.pk not in tally.pots[0]["winners"]
+
+
+def test_ballot_page_queries_do_not_grow(
+    client, round_page, make_proposal, resident, django_assert_max_num_queries
+):
+    client.force_login(resident)
+    for i in range(3):
+        make_proposal(round_page, title=f"P{i}")
+    with django_assert_max_num_queries(40) as small:
+        client.get(vote_url(round_page))
+    for i in range(30):
+        make_proposal(round_page, title=f"Q{i}", district=resident.district)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.post(vote_url(round_page), {"action": "update", "project": []})
+    assert response.status_code == 200

@@ -1,15 +1,22 @@
 """Working-day arithmetic with national holidays (holidays package) and the city's own days off."""
 
 import datetime as dt
+from functools import lru_cache
 
 import holidays
+
+
+@lru_cache(maxsize=128)
+def national_holidays(country: str, subdiv: str | None, years: tuple[int, ...]) -> frozenset:
+    """National/regional holidays; computing them takes milliseconds, so they are cached."""
+    return frozenset(holidays.country_holidays(country, subdiv=subdiv, years=list(years)).keys())
 
 
 def holiday_calendar(city_settings, years) -> set[dt.date]:
     """All days off for the given years: national/regional plus local holidays."""
     country = (city_settings.holidays_country or "BE").upper()
     subdiv = city_settings.holidays_subdivision or None
-    days = set(holidays.country_holidays(country, subdiv=subdiv, years=list(years)).keys())
+    days = set(national_holidays(country, subdiv, tuple(years)))
     if city_settings.pk:
         days |= {h.date for h in city_settings.local_holidays.all()}
     return days

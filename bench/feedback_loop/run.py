@@ -284,7 +284,8 @@ def main(argv=None) -> int:
         verdict = "ok" if p95 < TARGET_P95_MS else "SLOW"
         failed |= p95 >= TARGET_P95_MS
         say(
-            f"  {label:<28} median {median:6.1f} ms  p95 {p95:6.1f} ms  {queries:3d} queries  {verdict}"
+            f"  {label:<28} median {median:6.1f} ms  p95 {p95:6.1f} ms  "
+            f"{queries:3d} queries  {verdict}"
         )
     return 1 if failed else 0
 

@@ -141,10 +141,7 @@ def get_result(request, round_id: int):
     tally = published_tally(page)
     if tally is None:
         raise HttpError(404, "No result is published for this round yet.")
-    names = {
-        row.district_id: row.district.name
-        for row in page.district_budgets.select_related("district")
-    }
+    names = {row.district_id: row.district.name for row in page.budget_rows()}
     return ResultOut(
         round=page.pk,
         rule=tally.rule,

@@ -193,10 +193,7 @@ class ManageForm(forms.Form):
         if upload is None:
             self.add_error("residents_file", _("Choose a CSV file."))
             return []
-        districts = {
-            row.district.slug: row.district_id
-            for row in self.round_page.district_budgets.select_related("district")
-        }
+        districts = {row.district.slug: row.district_id for row in self.round_page.budget_rows()}
         try:
             text = io.TextIOWrapper(upload, encoding="utf-8-sig")
             rows = []

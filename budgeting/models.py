@@ -155,13 +155,17 @@ class BudgetRoundPage(RoutablePageMixin, ProcessPage):
         parts = [p.strip() for p in self.rank_points.split(",") if p.strip()]
         return tuple(int(p) for p in parts) if parts else None
 
+    def budget_rows(self) -> list:
+        """The district budgets with their districts, read once per page instance."""
+        rows = getattr(self, "_budget_rows", None)
+        if rows is None:
+            rows = self._budget_rows = list(self.district_budgets.select_related("district"))
+        return rows
+
     def pots(self) -> list[dict]:
         """[{"district": District or None, "budget": int}], city-wide pot first."""
         result = [{"district": None, "budget": self.total_budget}] if self.total_budget else []
-        result += [
-            {"district": row.district, "budget": row.budget}
-            for row in self.district_budgets.select_related("district")
-        ]
+        result += [{"district": row.district, "budget": row.budget} for row in self.budget_rows()]
         return result
 
     # Routes under the round page; each view asks its permission once.

@@ -376,7 +376,7 @@ def ballot_options(round_page: BudgetRoundPage, district_id=None) -> dict[int, P
 
 def _pot_budgets(round_page: BudgetRoundPage) -> dict:
     budgets = {None: round_page.total_budget}
-    budgets.update(dict(round_page.district_budgets.values_list("district_id", "budget")))
+    budgets.update({row.district_id: row.budget for row in round_page.budget_rows()})
     return budgets
 
 

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -301,7 +301,7 @@ def selection_from(post, round_page) -> list[tuple[int, object]]:
 
 def _district_choice(request, round_page, voter):
     """(district id or None, pot rows, fixed): the district pot this ballot is for."""
-    rows = list(round_page.district_budgets.select_related("district"))
+    rows = round_page.budget_rows()
     if not rows:
         return None, rows, False
     ids = {row.district_id for row in rows}
@@ -318,7 +318,7 @@ def _district_choice(request, round_page, voter):
 def _totals(round_page, options, selection, district_id) -> list[dict]:
     """Per pot: budget, projects chosen, cost and points, for the running total."""
     pots = [{"district": None, "name": _("City-wide"), "budget": round_page.total_budget}]
-    for row in round_page.district_budgets.select_related("district"):
+    for row in round_page.budget_rows():
         if row.district_id == district_id:
             pots.append(
                 {"district": row.district_id, "name": row.district.name, "budget": row.budget}
@@ -350,6 +350,8 @@ def _current_selection(round_page, voter) -> list:
 
 def ballot(request, round_page):
     """The ballot: choose (update totals), review, confirm; then the receipt page."""
+    # Phases are asked about by the permission and by the service: read them once.
+    prefetch_related_objects([round_page], "phases")
     response = _login_or_perm(request, "budgeting.vote", round_page)
     if response:
         return response
@@ -376,7 +378,6 @@ def ballot(request, round_page):
         if chosen_pot is None:
             context = _context(request, round_page, districts=district_rows)
             return TemplateResponse(request, "budgeting/ballot_district.html", context)
-    options = services.ballot_options(round_page, district_id)
     selection = []
     if request.method == "POST":
         try:
@@ -387,6 +388,8 @@ def ballot(request, round_page):
     elif voter is not None:
         selection = _current_selection(round_page, voter)
     already = voter is not None and services.has_voted(round=round_page, voter=voter)
+    # The options are read for showing the ballot; casting reads and checks them itself.
+    options = {} if action == "confirm" else services.ballot_options(round_page, district_id)
     age_confirmed = request.POST.get("age_confirmed") == "1"
     if action in ("review", "confirm") and not errors:
         if voter is None:
@@ -428,6 +431,8 @@ def ballot(request, round_page):
             except DomainError as exc:
                 errors.append(exc.message)
                 status = _error_status(exc)
+    if action == "confirm":  # the ballot was refused: show it again with the reason
+        options = services.ballot_options(round_page, district_id)
     pots = _totals(round_page, options, selection, district_id)
     chosen = dict(selection)
     context = _context(
@@ -495,7 +500,7 @@ def paper_entry(request, round_page):
     if response:
         return response
     errors, status = [], 200
-    district_rows = list(round_page.district_budgets.select_related("district"))
+    district_rows = round_page.budget_rows()
     raw = request.POST.get("district") or request.GET.get("district") or ""
     district_id = int(raw) if raw.isdigit() else None
     if raw and district_id not in {row.district_id for row in district_rows}:
@@ -626,10 +631,7 @@ def _result_pots(round_page, tally: Tally):
     proposals = {
         p.pk: p for p in Proposal.objects.filter(process=round_page).select_related("district")
     }
-    names = {
-        row.district_id: row.district.name
-        for row in round_page.district_budgets.select_related("district")
-    }
+    names = {row.district_id: row.district.name for row in round_page.budget_rows()}
     pots = []
     for pot in tally.pots:
         winners = set(pot["winners"])

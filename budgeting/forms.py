@@ -13,7 +13,7 @@ from civitas.core.text import validate_clean_text
 from civitas.participation.models import District
 
 from .counting import RULES
-from .models import Category, ImplementationStatus, Proposal, ProposalStatus
+from .models import Category, ImplementationStatus, Milestone, Proposal, ProposalStatus
 
 MAX_UPLOAD_ROWS = 2_000_000
 
@@ -138,6 +138,29 @@ class ImplementationForm(forms.Form):
         widget=forms.Textarea,
     )
     image = forms.ImageField(label=_("Photo"), required=False)
+    milestone = forms.CharField(
+        label=_("New milestone"), max_length=150, required=False, validators=[validate_clean_text]
+    )
+    milestone_due = forms.DateField(
+        label=_("Milestone due on"),
+        required=False,
+        help_text=_("YYYY-MM-DD"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    milestones_done = forms.ModelMultipleChoiceField(
+        Milestone.objects.none(),
+        label=_("Milestones reached"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestones_done"].queryset = Milestone.objects.filter(
+            proposal=proposal, done_on__isnull=True
+        )
+        if not self.fields["milestones_done"].queryset.exists():
+            del self.fields["milestones_done"]
 
 
 class ReceiptForm(forms.Form):

@@ -34,6 +34,7 @@ from .models import (
     ImplementationStatus,
     ImplementationUpdate,
     InPersonCheck,
+    Milestone,
     PaperEntry,
     PaperEntryStatus,
     Proposal,
@@ -823,9 +824,16 @@ def implementation_update(
     text: str = "",
     image=None,
     department_name: str | None = None,
+    milestone: str = "",
+    milestone_due=None,
+    milestones_done=(),
 ):
-    """Change a funded project's status or progress and/or post news (with a photo); followers
-    and the author are told. Callers check ``budgeting.update_implementation``."""
+    """Change a funded project's status, progress or department, add a milestone or mark some
+    done, and/or post news (with a photo); followers and the author are told. Callers check
+    ``budgeting.update_implementation``."""
+    milestone = normalise_text(milestone or "")
+    if len(milestone) > 150:
+        raise DomainError(_("Keep the milestone under 150 characters."), code="milestone")
     if status is not None and status not in ImplementationStatus.values[1:]:
         raise DomainError(_("Unknown status."), code="status")
     progress = None if progress in (None, "") else _whole(progress, code="progress", maximum=100)
@@ -847,6 +855,14 @@ def implementation_update(
                 changed.append(name)
         if changed:
             proposal.save(update_fields=[*changed, "updated_at"])
+        if milestone:
+            Milestone.objects.create(proposal=proposal, title=milestone, due_on=milestone_due)
+            changed.append("milestones")
+        done = Milestone.objects.filter(
+            proposal=proposal, pk__in=list(milestones_done), done_on__isnull=True
+        ).update(done_on=timezone.localdate())
+        if done:
+            changed.append("milestones_done")
         update = None
         if text or image:
             update = ImplementationUpdate.objects.create(

@@ -222,7 +222,9 @@ def implementation_update(request, round_page, proposal_id):
         "progress": proposal.progress,
         "department_name": proposal.department_name,
     }
-    form = ImplementationForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ImplementationForm(
+        request.POST or None, request.FILES or None, initial=initial, proposal=proposal
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -234,6 +236,9 @@ def implementation_update(request, round_page, proposal_id):
                 text=data["text"],
                 image=_store_image(data["image"], proposal.title, request.user),
                 department_name=data["department_name"],
+                milestone=data["milestone"],
+                milestone_due=data["milestone_due"],
+                milestones_done=[m.pk for m in data.get("milestones_done") or []],
             )
         except DomainError as exc:
             form.add_error(exc.code if exc.code in form.fields else None, exc.message)

@@ -112,3 +112,44 @@ def test_implementation_news_reaches_followers(round_page, ballot_projects, resi
         services.implementation_update(proposal=loser, by=staff, progress=10)
     assert Ballot.objects.count() == 1
     assert loser.status == ProposalStatus.FEASIBLE
+
+
+def test_staff_report_progress_and_milestones_from_the_page(
+    client, round_page, ballot_projects, resident, role_user
+):
+    from civitas.accounts.models import Role
+
+    published(round_page, ballot_projects, resident)
+    funded = ballot_projects["a"]
+    url = f"{round_page.url}proposals/{funded.pk}/implementation/"
+    client.force_login(resident)
+    assert client.get(url).status_code == 403
+    client.force_login(role_user(Role.TASKFORCE))
+    form = {
+        "status": "in_progress",
+        "progress": "30",
+        "department_name": "Parks",
+        "text": "Benches ordered",
+        "milestone": "Benches installed",
+        "milestone_due": "2030-05-01",
+    }
+    assert client.post(url, form).status_code == 302
+    funded.refresh_from_db()
+    milestone = funded.milestones.get()
+    assert funded.progress == 30 and milestone.done_on is None
+    assert (
+        client.post(
+            url, {**form, "milestone": "", "milestones_done": [milestone.pk], "progress": "101"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            url, {**form, "milestone": "", "text": "", "milestones_done": [milestone.pk]}
+        ).status_code
+        == 302
+    )
+    milestone.refresh_from_db()
+    assert milestone.done_on is not None
+    page = client.get(f"{round_page.url}proposals/{funded.pk}/").content.decode()
+    assert "Benches installed" in page and "Benches ordered" in page and "30 %" in page

@@ -187,6 +187,12 @@ class BudgetRoundPage(RoutablePageMixin, ProcessPage):
 
         return proposal_detail(request, self, proposal_id)
 
+    @path("proposals/<int:proposal_id>/edit/")
+    def proposal_edit(self, request, proposal_id):
+        from .views import proposal_edit
+
+        return proposal_edit(request, self, proposal_id)
+
     @path("proposals/<int:proposal_id>/review/")
     def proposal_review(self, request, proposal_id):
         from .views import proposal_review

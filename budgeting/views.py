@@ -163,9 +163,32 @@ def proposal_detail(request, round_page, proposal_id):
         milestones=list(proposal.milestones.all()),
         updates=list(proposal.updates.select_related("image")[:20]),
         can_review=user.has_perm("budgeting.review_proposal", proposal),
+        can_edit=user.has_perm("budgeting.edit_proposal", proposal),
         can_update=user.has_perm("budgeting.update_implementation", proposal),
     )
     return TemplateResponse(request, "budgeting/proposal_detail.html", context)
+
+
+def proposal_edit(request, round_page, proposal_id):
+    """The author changes their proposal while the phase allows."""
+    proposal = _proposal(round_page, proposal_id)
+    response = _login_or_perm(request, "budgeting.edit_proposal", proposal)
+    if response:
+        return response
+    initial = {name: getattr(proposal, name) for name in services.EDITABLE_FIELDS}
+    initial.update({"district": proposal.district_id, "category": proposal.category_id})
+    form = ProposalForm(request.POST or None, initial=initial, round_page=round_page)
+    del form.fields["submission_key"]  # an edit changes one row; retries change nothing more
+    del form.fields["image"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_edit(proposal=proposal, by=request.user, data=form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.code if exc.code in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Your proposal was updated."))
+            return redirect(f"{round_page.url}proposals/{proposal.pk}/")
+    return _form_page(request, form, _("Edit “%(title)s”"), proposal)
 
 
 def proposal_review(request, round_page, proposal_id):

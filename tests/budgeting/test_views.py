@@ -395,3 +395,31 @@ def test_ballot_page_queries_do_not_grow(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.post(vote_url(round_page), {"action": "update", "project": []})
     assert response.status_code == 200
+
+
+def test_author_edits_while_proposals_are_open(
+    client, make_round_page, make_proposal, author, resident
+):
+    round_page = make_round_page("propose")
+    proposal = make_proposal(round_page, status=ProposalStatus.SUBMITTED)
+    url = f"{round_page.url}proposals/{proposal.pk}/edit/"
+    client.force_login(resident)
+    assert client.get(url).status_code == 403
+    client.force_login(author)
+    assert (
+        "Edit your proposal"
+        in client.get(f"{round_page.url}proposals/{proposal.pk}/").content.decode()
+    )
+    data = {
+        "title": "Trees and benches",
+        "description": "More shade",
+        "estimated_cost": "12000",
+        "district": "",
+    }
+    assert client.post(url, data).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.title == "Trees and benches" and proposal.estimated_cost == 12_000
+    assert client.post(url, {**data, "estimated_cost": "1.5"}).status_code == 400
+    closed = make_round_page("vote")
+    other = make_proposal(closed)
+    assert client.get(f"{closed.url}proposals/{other.pk}/edit/").status_code == 403

@@ -197,5 +197,5 @@ def post_status(request, case_id: int, payload: StatusIn):
 @router.get("/dashboard", response=DashboardOut, summary="Public accountability figures")
 def dashboard(request):
     """Response rate, median and 90th-percentile days to answer and overdue cases."""
-    data = selectors.dashboard()
+    data = selectors.dashboard_cached()
     return {key: data[key] for key in ("overall", "departments", "processes")}

@@ -1,6 +1,7 @@
 """Cases made from contributions, the departments that answer them, and how they were answered."""
 
 import hashlib
+import os
 import secrets
 from pathlib import Path
 
@@ -481,13 +482,34 @@ class AnswerContribution(models.Model):
         return f"{self.department}: {self.answer_id}"
 
 
-def private_storage():
-    # Attachments are served only through a view that checks permissions, never by the web server.
+def private_root() -> Path:
+    """Where attachments live: CIVITAS_PRIVATE_MEDIA_ROOT, or beside MEDIA_ROOT (not inside it,
+    so that nothing serving MEDIA_ROOT can serve them)."""
+    configured = getattr(settings, "CIVITAS_PRIVATE_MEDIA_ROOT", None)
+    if configured:
+        return Path(configured)
     media = Path(settings.MEDIA_ROOT)
-    location = getattr(settings, "CIVITAS_PRIVATE_MEDIA_ROOT", None) or media.with_name(
-        media.name + "_private"
-    )
-    return FileSystemStorage(location=location, base_url=None)
+    return media.with_name(media.name + "_private")
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files served only through a view that checks permissions; the root is read at use time."""
+
+    @property
+    def base_location(self):
+        return str(private_root())
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+def private_storage():
+    return PrivateStorage()
 
 
 class Attachment(models.Model):

@@ -174,6 +174,19 @@ def dashboard(today=None, months: int = 12) -> dict:
     }
 
 
+DASHBOARD_CACHE_SECONDS = 300
+
+
+def dashboard_cached() -> dict:
+    """The dashboard's figures, computed at most every five minutes per language (the names of
+    departments are translated); they are public and need not be to the second."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    key = f"feedback_loop:dashboard:{get_language()}:{timezone.localdate().isoformat()}"
+    return cache.get_or_set(key, dashboard, DASHBOARD_CACHE_SECONDS)
+
+
 def department_ids_of(user) -> set[int]:
     return department_ids(user)
 
@@ -223,11 +236,16 @@ def how_used_groups(cases):
     inputs and, once published, its decision and answer. Two queries."""
     from django.db.models import Prefetch
 
-    from .models import CaseInput
+    from .models import Attachment, CaseInput
 
     cases = list(
         cases.select_related("department", "topic", "answer").prefetch_related(
-            Prefetch("inputs", queryset=CaseInput.objects.order_by("pk"))
+            Prefetch("inputs", queryset=CaseInput.objects.order_by("pk")),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(public=True),
+                to_attr="public_attachments",
+            ),
         )
     )
     groups: dict = {}

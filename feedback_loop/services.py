@@ -11,6 +11,7 @@ from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -158,7 +159,7 @@ def case_open(*, contribution, adapter: SourceAdapter | None = None, route: bool
             signals.case_created.send_on_commit(sender=Case, case=case)
             _after_commit(case, webhook_event="case.created")
             if route:
-                case_route(case=case)
+                case = case_route(case=case)
     except IntegrityError:
         # Another delivery of the same event won the race: its case is the case.
         found = existing.select_related("case").first()
@@ -252,6 +253,90 @@ def case_route(*, case: Case, rules=None, today=None) -> Case:
     return case
 
 
+def cases_route_pending(*, batch_size: int = 500, today=None) -> dict:
+    """Route every case still new (after an import, or if routing failed when it was made), in
+    batches of one transaction each; the timeline, audit log and department notices are
+    written in bulk. Returns {"routed": n, "triage": n}."""
+    from wagtail.models import ModelLogEntry
+
+    from civitas.notifications.services import notify
+
+    from .models import Webhook
+
+    rules = list(RoutingRule.objects.filter(active=True).order_by("priority", "pk"))
+    today = today or timezone.localdate()
+    calendar = city_settings()
+    due_dates: dict = {}
+    content_type = ContentType.objects.get_for_model(Case)
+    hooks = Webhook.objects.filter(active=True).exists()
+    totals = {"routed": 0, "triage": 0}
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Case.objects.select_for_update()
+                .filter(state=CaseState.NEW)
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                break
+            now = timezone.now()
+            events, entries, per_department = [], [], {}
+            for case in batch:
+                rule = matching_rule(case, rules)
+                if rule is None:
+                    case.state = CaseState.TRIAGE
+                    action, data = "triage", {}
+                else:
+                    days = settings_for_process(case.process_id).answer_working_days
+                    if days not in due_dates:
+                        due_dates[days] = add_working_days(today, days, calendar)
+                    case.state = CaseState.ROUTED
+                    case.department_id = rule.department_id
+                    case.routed_at = now
+                    case.due_date = due_dates[days]
+                    action, data = "routed", {"rule": rule.pk}
+                    per_department.setdefault(rule.department_id, []).append(case)
+                events.append(
+                    CaseEvent(
+                        case=case,
+                        action=action,
+                        department_id=case.department_id,
+                        data=data,
+                        created_at=now,
+                    )
+                )
+                entries.append(
+                    ModelLogEntry(
+                        content_type=content_type,
+                        object_id=str(case.pk),
+                        label=f"case #{case.pk}",
+                        action=f"feedback_loop.case.{action}",
+                        data={"state": case.state, "department": case.department_id, **data},
+                        timestamp=now,
+                    )
+                )
+                totals["routed" if rule else "triage"] += 1
+            Case.objects.bulk_update(batch, ["state", "department", "routed_at", "due_date"])
+            CaseEvent.objects.bulk_create(events)
+            ModelLogEntry.objects.bulk_create(entries)
+            for department_id, cases in per_department.items():
+                notify(
+                    recipients=list(department_members([department_id])),
+                    kind="feedback_loop.case_assigned",
+                    title=_("%(count)s new cases for your department"),
+                    params={"count": len(cases)},
+                    url=reverse("feedback_loop:inbox"),
+                )
+                if hooks:
+                    for case in cases:
+                        transaction.on_commit(
+                            partial(webhooks.dispatch, case_id=case.pk, event="case.assigned"),
+                            robust=True,
+                        )
+            transaction.on_commit(partial(live.push_changed, set(per_department)), robust=True)
+    return totals
+
+
 def _notify_department(case: Case) -> None:
     from civitas.notifications.services import notify
 
@@ -265,8 +350,6 @@ def _notify_department(case: Case) -> None:
 
 
 def case_url(case: Case) -> str:
-    from django.urls import reverse
-
     return reverse("feedback_loop:case", args=[case.pk])
 
 
@@ -275,10 +358,10 @@ def case_url(case: Case) -> str:
 
 def case_assign(*, case: Case, department: Department, by, reason: str = "") -> Case:
     """Give a case to a department (from triage, or reassign with a reason); due date restarts."""
-    _require(by, "feedback_loop.triage_case", case)
     reason = _text(reason, code="reason", required=False, limit=REASON_MAX_LENGTH, message="")
     with transaction.atomic():
         case = _locked(case)
+        _require(by, "feedback_loop.triage_case", case)
         if case.state not in (CaseState.NEW, CaseState.TRIAGE, *OPEN_STATES):
             raise Conflict(_("This case is closed."))
         if case.department_id == department.pk and case.state != CaseState.TRIAGE:
@@ -318,13 +401,13 @@ def case_assign(*, case: Case, department: Department, by, reason: str = "") -> 
 
 
 def case_set_priority(*, case: Case, priority: int, by) -> Case:
-    _require(by, "feedback_loop.triage_case", case)
     try:
         priority = Priority(int(priority))
     except (TypeError, ValueError) as exc:
         raise DomainError(_("Choose one of the listed priorities."), code="priority") from exc
     with transaction.atomic():
         case = _locked(case)
+        _require(by, "feedback_loop.triage_case", case)
         if case.priority == priority:
             return case
         old = case.priority
@@ -337,7 +420,6 @@ def case_set_priority(*, case: Case, priority: int, by) -> Case:
 
 def case_mark_out_of_scope(*, case: Case, reason: str, by) -> Case:
     """Close a case as outside what the city can decide, with a public reason."""
-    _require(by, "feedback_loop.triage_case", case)
     reason = _text(
         reason,
         code="reason",
@@ -347,6 +429,7 @@ def case_mark_out_of_scope(*, case: Case, reason: str, by) -> Case:
     )
     with transaction.atomic():
         case = _locked(case)
+        _require(by, "feedback_loop.triage_case", case)
         if case.state in (CaseState.PUBLISHED, CaseState.OUT_OF_SCOPE, CaseState.MERGED):
             raise Conflict(_("This case is closed."))
         case.state = CaseState.OUT_OF_SCOPE
@@ -394,9 +477,9 @@ def case_group(*, case: Case, others, by, reason: str = "") -> Case:
 
 def case_add_contributing_department(*, case: Case, department: Department, by) -> Case:
     """Ask another department to contribute to the case's answer (it then sees the case)."""
-    _require(by, "feedback_loop.triage_case", case)
     with transaction.atomic():
         case = _locked(case)
+        _require(by, "feedback_loop.triage_case", case)
         if department.pk == case.department_id:
             raise Conflict(_("This is the case's own department."))
         if case.contributing_departments.filter(pk=department.pk).exists():
@@ -463,7 +546,6 @@ def answer_draft(
     *, case: Case, by, decision: str, public_text: str, internal_notes: str = ""
 ) -> Answer:
     """Write or rewrite the answer of a case (state: drafted); the department or the taskforce."""
-    _require(by, "feedback_loop.draft_answer", case)
     decision = _decision(decision)
     public_text = _text(
         public_text,
@@ -477,6 +559,7 @@ def answer_draft(
     )
     with transaction.atomic():
         case = _locked(case)
+        _require(by, "feedback_loop.draft_answer", case)
         if case.state not in (CaseState.ROUTED, CaseState.ASSIGNED, CaseState.DRAFTED):
             raise Conflict(_("The answer of this case can no longer be changed."))
         answer, created = Answer.objects.update_or_create(
@@ -498,12 +581,12 @@ def answer_draft(
 
 def answer_contribute(*, case: Case, department: Department, by, text: str) -> AnswerContribution:
     """A contributing department adds its part to the case's answer."""
-    _require(by, "feedback_loop.contribute_answer", case)
     text = _text(
         text, code="text", required=True, limit=ANSWER_MAX_LENGTH, message=_("Write your part.")
     )
     with transaction.atomic():
         case = _locked(case)
+        _require(by, "feedback_loop.contribute_answer", case)
         if not case.contributing_departments.filter(pk=department.pk).exists():
             raise NotAllowed(_("This department was not asked to contribute."))
         answer = Answer.objects.filter(case=case).first()
@@ -519,9 +602,9 @@ def answer_contribute(*, case: Case, department: Department, by, text: str) -> A
 
 def answer_approve(*, case: Case, by) -> Case:
     """The taskforce approves a drafted answer; publication follows."""
-    _require(by, "feedback_loop.approve_answer", case)
     with transaction.atomic():
         case = _locked(case)
+        _require(by, "feedback_loop.approve_answer", case)
         if case.state != CaseState.DRAFTED:
             raise Conflict(_("Only a drafted answer can be approved."))
         Answer.objects.filter(case=case).update(approved_by=by, approved_at=timezone.now())
@@ -535,11 +618,11 @@ def answer_approve(*, case: Case, by) -> Case:
 def answer_publish(*, case: Case, by) -> Case:
     """Publish the answer: each input's owning app hears it (and notifies its people), other
     inputs' authors are notified here. Needs approval unless the process switched it off."""
-    _require(by, "feedback_loop.publish_answer", case)
     from civitas.notifications.services import notify
 
     with transaction.atomic():
         case = _locked(case)
+        _require(by, "feedback_loop.publish_answer", case)
         approval = settings_for_process(case.process_id).approval_required
         allowed = (CaseState.APPROVED,) if approval else (CaseState.DRAFTED, CaseState.APPROVED)
         if case.state not in allowed:

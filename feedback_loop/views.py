@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
@@ -90,11 +91,24 @@ class DueDates:
             self._cache[due] = count if due >= self.today else -count
         return self._cache[due]
 
+    @staticmethod
+    def label(case) -> str:
+        if case.days_left is None:
+            return ""
+        if case.overdue:
+            return ngettext(
+                "overdue by %(n)s working day", "overdue by %(n)s working days", case.days_overdue
+            ) % {"n": case.days_overdue}
+        return ngettext("%(n)s working day left", "%(n)s working days left", case.days_left) % {
+            "n": case.days_left
+        }
+
     def annotate(self, cases):
         for case in cases:
             case.days_left = self.left(case.due_date) if case.state in OPEN_STATES else None
             case.overdue = case.days_left is not None and case.due_date < self.today
             case.days_overdue = -case.days_left if case.overdue else 0
+            case.due_label = self.label(case)
         return cases
 
 
@@ -492,6 +506,7 @@ def receipt_lookup(request):
             "form": form,
             "item": found,
             "case": found.case if found else None,
+            "attachments": found.case.attachments.filter(public=True) if found else [],
             "title": _("Look up your input"),
         },
         status=status,
@@ -537,7 +552,7 @@ def how_used(request, page_id):
 
 def dashboard(request):
     """The public accountability dashboard: rates and times to answer, as charts and tables."""
-    data = selectors.dashboard()
+    data = selectors.dashboard_cached()
     return TemplateResponse(
         request,
         "feedback_loop/dashboard.html",
@@ -551,7 +566,7 @@ def dashboard(request):
 
 
 def dashboard_csv(request):
-    data = selectors.dashboard()
+    data = selectors.dashboard_cached()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="accountability.csv"'
     writer = csv.writer(response)

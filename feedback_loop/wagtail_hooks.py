@@ -7,6 +7,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -42,13 +43,15 @@ def rule_overlaps(rule: RoutingRule) -> str:
     return format_html_join(", ", "#{} ({})", ((o.pk, o.priority) for o in others))
 
 
-rule_overlaps.short_description = _("Overlaps with")
-
-
 class RoutingRuleViewSet(SnippetViewSet):
     model = RoutingRule
     icon = "resubmit"
-    list_display = ["__str__", "priority", "active", rule_overlaps]
+    list_display = [
+        "__str__",
+        "priority",
+        "active",
+        Column("overlaps", label=_("Overlaps with"), accessor=rule_overlaps),
+    ]
     menu_label = _("Routing rules")
 
 

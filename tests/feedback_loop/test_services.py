@@ -210,3 +210,25 @@ def test_bulk_assign_is_all_or_nothing(submit, case_of, taskforce, streets):
     with pytest.raises(DomainError):
         services.cases_bulk(cases=cases, action="out_of_scope", by=taskforce, reason="")
     assert not Case.objects.filter(state=CaseState.OUT_OF_SCOPE).exists()
+
+
+def test_pending_cases_are_routed_in_batches(challenge, rules, topic, streets, streets_member):
+    from feedback_loop.sources import adapter_for
+    from ideas.models import Idea
+
+    ideas = [
+        Idea.objects.create(
+            process=challenge, title=f"Idea {i}", body="b", topic=topic if i % 2 else None
+        )
+        for i in range(5)
+    ]
+    for idea in ideas:
+        services.case_open(contribution=idea, adapter=adapter_for(idea), route=False)
+    assert Case.objects.filter(state=CaseState.NEW).count() == 5
+    assert services.cases_route_pending(batch_size=2) == {"routed": 2, "triage": 3}
+    assert Case.objects.filter(state=CaseState.ROUTED, department=streets).count() == 2
+    assert CaseEvent.objects.filter(action="routed").count() == 2
+    assert ModelLogEntry.objects.filter(action="feedback_loop.case.triage").count() == 3
+    # One notice per department and batch, not one per case.
+    assert Notification.objects.filter(recipient=streets_member).count() == 2
+    assert services.cases_route_pending() == {"routed": 0, "triage": 0}

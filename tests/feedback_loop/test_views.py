@@ -236,3 +236,55 @@ def test_public_pages_render(
     csv = client.get(reverse("feedback_loop:dashboard_csv")).content.decode()
     assert "overall,,2,1,50" in csv
     assert "Streets" in csv and "Parks" in csv
+
+
+def test_attachments_follow_the_case(
+    client,
+    settings,
+    tmp_path,
+    two_cases,
+    streets_member,
+    parks_member,
+    taskforce,
+    django_capture_on_commit_callbacks,
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.CIVITAS_PRIVATE_MEDIA_ROOT = str(tmp_path)
+    case, _ = two_cases
+    login(client, streets_member)
+    response = client.post(
+        reverse("feedback_loop:case_action", args=[case.pk, "attach"]),
+        {
+            "attach-title": "Traffic count",
+            "attach-public": "on",
+            "attach-file": SimpleUploadedFile("count.csv", b"cars,12\n", content_type="text/csv"),
+        },
+    )
+    assert response.status_code == 302
+    internal = client.post(
+        reverse("feedback_loop:case_action", args=[case.pk, "attach"]),
+        {
+            "attach-title": "Internal memo",
+            "attach-file": SimpleUploadedFile("memo.txt", b"secret", content_type="text/plain"),
+        },
+    )
+    assert internal.status_code == 302
+    public_file, memo = case.attachments.order_by("pk")
+    assert str(tmp_path) in memo.file.path
+    assert (
+        b"".join(client.get(reverse("feedback_loop:attachment", args=[memo.pk])).streaming_content)
+        == b"secret"
+    )
+    login(client, parks_member)
+    assert client.get(reverse("feedback_loop:attachment", args=[memo.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("feedback_loop:attachment", args=[public_file.pk])).status_code == 302
+    services.answer_draft(case=case, by=streets_member, decision="adopted", public_text="Yes")
+    services.answer_approve(case=case, by=taskforce)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_publish(case=case, by=taskforce)
+    published = client.get(reverse("feedback_loop:attachment", args=[public_file.pk]))
+    assert published.status_code == 200
+    assert b"".join(published.streaming_content) == b"cars,12\n"
+    assert client.get(reverse("feedback_loop:attachment", args=[memo.pk])).status_code == 302

@@ -539,6 +539,18 @@ def paper_entry(request, round_page):
     if request.method == "POST" and not errors:
         try:
             selection = selection_from(request.POST, round_page)
+            if request.POST.get("resolve") == "1":
+                if not request.user.has_perm("budgeting.manage_round", round_page):
+                    raise PermissionDenied
+                services.paper_mismatch_resolve(
+                    round=round_page,
+                    by=request.user,
+                    sheet=request.POST.get("sheet", ""),
+                    district_id=district_id,
+                    selection=selection,
+                )
+                messages.success(request, _("The flagged sheet was settled and counted."))
+                return redirect(f"{round_page.url}paper/")
             entry = services.paper_ballot_enter(
                 round=round_page,
                 by=request.user,
@@ -582,7 +594,8 @@ def paper_entry(request, round_page):
         district_rows=district_rows,
         rank_range=range(1, (round_page.max_selections or len(options) or 1) + 1),
         flagged=sorted(set(flagged)),
-        sheet=request.POST.get("sheet", ""),
+        can_resolve=request.user.has_perm("budgeting.manage_round", round_page),
+        sheet=request.POST.get("sheet", "") or request.GET.get("sheet", ""),
     )
     return TemplateResponse(request, "budgeting/paper_entry.html", context, status=status)
 

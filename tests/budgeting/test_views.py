@@ -423,3 +423,24 @@ def test_author_edits_while_proposals_are_open(
     closed = make_round_page("vote")
     other = make_proposal(closed)
     assert client.get(f"{closed.url}proposals/{other.pk}/edit/").status_code == 403
+
+
+def test_double_entry_mismatch_is_flagged_and_settled_by_staff(
+    client, make_round_page, make_proposal, role_user
+):
+    round_page = make_round_page("vote", paper_double_entry=True, district_budgets=False)
+    a, b = make_proposal(round_page, title="A"), make_proposal(round_page, title="B")
+    url = f"{round_page.url}paper/"
+    first = role_user(Role.FACILITATOR, round_page, "One")
+    second = role_user(Role.FACILITATOR, round_page, "Two")
+    client.force_login(first)
+    assert client.post(url, {"sheet": "9", "project": [a.pk]}).status_code == 302
+    client.force_login(second)
+    assert client.post(url, {"sheet": "9", "project": [b.pk]}).status_code == 302
+    assert not Ballot.objects.exists()
+    page = client.get(url).content.decode()
+    assert "Sheets whose two entries differ" in page and 'name="resolve"' not in page
+    assert client.post(url, {"sheet": "9", "project": [b.pk], "resolve": "1"}).status_code == 403
+    client.force_login(role_user(Role.TASKFORCE))
+    assert client.post(url, {"sheet": "9", "project": [b.pk], "resolve": "1"}).status_code == 302
+    assert Ballot.objects.get().choices == [b.pk]

@@ -6,6 +6,7 @@ the database (unique voter roll rows), and voting codes are claimed by one condi
 
 import datetime as dt
 import secrets
+import uuid
 from dataclasses import dataclass
 from functools import partial
 
@@ -980,16 +981,20 @@ def round_import(*, instance, parent, title: str, slug: str, by=None, progress=N
             ids = dict(Proposal.objects.filter(process=round_page).values_list("pabulib_id", "pk"))
         total = len(instance.ballots)
         for start in range(0, total, IMPORT_BATCH):
+            batch = instance.ballots[start : start + IMPORT_BATCH]
+            # One read of the system's randomness for the batch's keys, not one per ballot.
+            raw = secrets.token_bytes(16 * len(batch))
             Ballot.objects.bulk_create(
                 [
                     Ballot(
+                        id=uuid.UUID(bytes=raw[16 * n : 16 * n + 16], version=4),
                         round=round_page,
                         choices=[ids[c] for c in ballot.choices],
                         points=list(ballot.points) if ballot.points is not None else None,
                         channel="import",
                         extra={k: v for k, v in ballot.extra.items() if k != "voter_id"},
                     )
-                    for ballot in instance.ballots[start : start + IMPORT_BATCH]
+                    for n, ballot in enumerate(batch)
                 ]
             )
             if progress:

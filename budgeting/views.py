@@ -8,6 +8,7 @@ import csv
 import re
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -527,6 +528,8 @@ def paper_entry(request, round_page):
     response = _login_or_perm(request, "budgeting.enter_paper", round_page)
     if response:
         return response
+    if request.method == "POST" and request.POST.get("action") == "check":
+        return _in_person_check(request, round_page)
     errors, status = [], 200
     district_rows = round_page.budget_rows()
     raw = request.POST.get("district") or request.GET.get("district") or ""
@@ -598,6 +601,25 @@ def paper_entry(request, round_page):
         sheet=request.POST.get("sheet", "") or request.GET.get("sheet", ""),
     )
     return TemplateResponse(request, "budgeting/paper_entry.html", context, status=status)
+
+
+def _in_person_check(request, round_page):
+    """A facilitator records that they checked a person's documents (in-person rounds)."""
+    person = (
+        get_user_model()
+        .objects.filter(email__iexact=(request.POST.get("person") or "").strip())
+        .first()
+    )
+    if person is None:
+        return TemplateResponse(
+            request,
+            "civitas/error.html",
+            {"title": _("Not found"), "message": _("No account has this e-mail address.")},
+            status=400,
+        )
+    services.in_person_check(round=round_page, user=person, by=request.user)
+    messages.success(request, _("The person may now vote online."))
+    return redirect(f"{round_page.url}paper/")
 
 
 def manage(request, round_page):

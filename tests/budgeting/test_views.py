@@ -444,3 +444,20 @@ def test_double_entry_mismatch_is_flagged_and_settled_by_staff(
     client.force_login(role_user(Role.TASKFORCE))
     assert client.post(url, {"sheet": "9", "project": [b.pk], "resolve": "1"}).status_code == 302
     assert Ballot.objects.get().choices == [b.pk]
+
+
+def test_facilitator_checks_a_voter_in_person(
+    client, make_round_page, make_proposal, role_user, resident
+):
+    round_page = make_round_page("vote", verification="in_person", district_budgets=False)
+    project = make_proposal(round_page)
+    client.force_login(resident)
+    refused = client.post(vote_url(round_page), {"action": "confirm", "project": [project.pk]})
+    assert refused.status_code == 403 and not Ballot.objects.exists()
+    client.force_login(role_user(Role.FACILITATOR, round_page, "Fay"))
+    url = f"{round_page.url}paper/"
+    assert client.post(url, {"action": "check", "person": "nobody@example.org"}).status_code == 400
+    assert client.post(url, {"action": "check", "person": resident.email}).status_code == 302
+    client.force_login(resident)
+    done = client.post(vote_url(round_page), {"action": "confirm", "project": [project.pk]})
+    assert done.status_code == 302 and Ballot.objects.count() == 1

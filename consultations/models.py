@@ -475,6 +475,45 @@ class Answer(models.Model):
         return f"{self.question_id}: {self.choice or self.text[:40]}"
 
 
+class ResultCount(models.Model):
+    """Running totals of submitted answers by question, option (and matrix row), channel,
+    district and age band, kept by the submit service in the same transaction, so results read
+    a few hundred rows whatever the number of responses.
+
+    `question_id` 0 counts responses; `choice` "*" counts people who answered the question;
+    `total` sums numeric values (scale, number, rank) for averages; `district_id` 0 is none.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    question_id = models.PositiveBigIntegerField()
+    row = models.CharField(max_length=40, blank=True)
+    choice = models.CharField(max_length=40, blank=True)
+    channel = models.CharField(max_length=20)
+    district_id = models.PositiveBigIntegerField(default=0)
+    age_band = models.CharField(max_length=10, blank=True)
+    n = models.IntegerField(default=0)
+    total = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "survey",
+                    "question_id",
+                    "row",
+                    "choice",
+                    "channel",
+                    "district_id",
+                    "age_band",
+                ],
+                name="result_count_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.question_id}/{self.row}/{self.choice}: {self.n}"
+
+
 # --- exports -------------------------------------------------------------------------------
 
 

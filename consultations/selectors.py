@@ -3,7 +3,7 @@ whatever the number of responses."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models import Count, Q, Sum
 
 from civitas.participation.models import Channel
 
@@ -13,7 +13,7 @@ from .models import (
     PollVote,
     QuestionKind,
     Response,
-    ResponseStatus,
+    ResultCount,
 )
 
 # The channel filter offers the three groups people ask about.
@@ -43,12 +43,12 @@ class QuestionResult:
     text_count: int = 0
 
 
-def answer_filters(*, channel: str = "", district=None, age_band: str = "") -> Q:
+def count_filters(*, channel: str = "", district=None, age_band: str = "") -> Q:
     condition = Q()
     if channel in CHANNEL_GROUPS:
         condition &= Q(channel__in=CHANNEL_GROUPS[channel])
     if district:
-        condition &= Q(district_id_copy=getattr(district, "pk", district))
+        condition &= Q(district_id=getattr(district, "pk", district))
     if age_band in AgeBand.values:
         condition &= Q(age_band=age_band)
     return condition
@@ -67,96 +67,74 @@ def _bars(options, counts: dict, total: int) -> list[Bar]:
 
 
 def survey_results(survey, *, channel: str = "", district=None, age_band: str = "") -> dict:
-    """Results per question and participation, in five queries:
-    {"responses", "by_channel", "questions": [QuestionResult]}."""
+    """Results per question and participation from the running totals, in two queries
+    whatever the number of responses: {"responses", "by_channel", "questions"}.
+
+    Counts are of people: a paper sheet standing for several people counts for each."""
     questions = [q for q in survey.questions.all() if q.is_answerable]
-    answers = Answer.objects.filter(survey=survey).filter(
-        answer_filters(channel=channel, district=district, age_band=age_band)
-    )
-    # Submitted responses only, as people (a paper sheet may stand for several people).
-    responses = Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
-    response_filter = Q()
-    if channel in CHANNEL_GROUPS:
-        response_filter &= Q(channel__in=CHANNEL_GROUPS[channel])
-    if district:
-        response_filter &= Q(district=district)
-    if age_band in AgeBand.values:
-        response_filter &= Q(age_band=age_band)
-    by_channel = dict(
-        responses.filter(response_filter).values_list("channel").annotate(n=Count("pk")).order_by()
-    )
-    counts: dict[tuple[int, str, str], int] = {}
-    for question_id, row, choice, n in (
-        answers.exclude(choice="")
-        .values_list("question_id", "row", "choice")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        counts[(question_id, row, choice)] = n
-    respondents = dict(
-        answers.values_list("question_id")
-        .annotate(n=Count("response_id", distinct=True))
+    counts: dict[tuple[int, str, str], tuple[int, float]] = {}
+    by_channel: dict[str, int] = {}
+    rows = (
+        ResultCount.objects.filter(survey=survey)
+        .filter(count_filters(channel=channel, district=district, age_band=age_band))
+        .values_list("question_id", "row", "choice", "channel")
+        .annotate(n=Sum("n"), total=Sum("total"))
         .order_by()
     )
-    stats = {
-        row["question_id"]: row
-        for row in answers.filter(number__isnull=False, row="")
-        .values("question_id")
-        .annotate(mean=Avg("number"), low=Min("number"), high=Max("number"), n=Count("pk"))
-        .order_by()
-    }
-    ranking_means = {
-        (row["question_id"], row["choice"]): row["mean"]
-        for row in answers.filter(question__kind=QuestionKind.RANKING)
-        .values("question_id", "choice")
-        .annotate(mean=Avg("number"))
-        .order_by()
-    }
+    for question_id, row, choice, row_channel, n, total in rows:
+        if question_id == 0:
+            by_channel[row_channel] = by_channel.get(row_channel, 0) + n
+            continue
+        old_n, old_total = counts.get((question_id, row, choice), (0, 0.0))
+        counts[(question_id, row, choice)] = (old_n + n, old_total + total)
     results = []
     for question in questions:
-        result = QuestionResult(question=question, respondents=respondents.get(question.pk, 0))
-        total = result.respondents
         mine = {
-            choice: n for (qid, row, choice), n in counts.items() if qid == question.pk and not row
+            (row, choice): value
+            for (qid, row, choice), value in counts.items()
+            if qid == question.pk
         }
+        result = QuestionResult(question=question, respondents=mine.get(("", "*"), (0, 0))[0])
+        total = result.respondents
+        plain = {choice: n for (row, choice), (n, _t) in mine.items() if not row and choice != "*"}
         kind = question.kind
         if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             options = list(question.options)
             if question.allow_other:
                 options.append(("other", _other_label()))
-            result.bars = _bars(options, mine, total)
-        elif kind == QuestionKind.SCALE:
-            options = [(str(v), str(v)) for v in question.scale_range]
-            result.bars = _bars(options, mine, total)
-            result.stats = _stats(stats.get(question.pk))
-        elif kind == QuestionKind.NUMBER:
-            result.stats = _stats(stats.get(question.pk))
+            result.bars = _bars(options, plain, total)
+        elif kind in (QuestionKind.SCALE, QuestionKind.NUMBER):
+            if kind == QuestionKind.SCALE:
+                options = [(str(v), str(v)) for v in question.scale_range]
+                result.bars = _bars(options, plain, total)
+            values = [(n, t) for (row, choice), (n, t) in mine.items() if choice != "*"]
+            counted = sum(n for n, _t in values)
+            if counted:
+                result.stats = {
+                    "count": counted,
+                    "mean": round(sum(t for _n, t in values) / counted, 2),
+                }
         elif kind == QuestionKind.RANKING:
             ranked = []
             for key, label in question.options:
-                mean = ranking_means.get((question.pk, key))
-                ranked.append(
-                    Bar(key, str(label), mine.get(key, 0), 0.0, f"{mean:.2f}" if mean else "")
-                )
+                n, rank_total = mine.get(("", key), (0, 0.0))
+                ranked.append(Bar(key, str(label), n, 0.0, f"{rank_total / n:.2f}" if n else ""))
             ranked.sort(key=lambda bar: float(bar.extra) if bar.extra else 1e9)
             result.bars = ranked
         elif kind == QuestionKind.MATRIX:
             scale = [(str(v), str(v)) for v in question.scale_range]
             for row, row_label in question.row_options:
-                row_counts = {
-                    choice: n
-                    for (qid, r, choice), n in counts.items()
-                    if qid == question.pk and r == row
-                }
-                row_total = sum(row_counts.values())
-                result.rows.append((str(row_label), _bars(scale, row_counts, row_total)))
-        elif kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.DATE):
+                row_counts = {c: n for (r, c), (n, _t) in mine.items() if r == row}
+                result.rows.append(
+                    (str(row_label), _bars(scale, row_counts, sum(row_counts.values())))
+                )
+        else:
             result.text_count = total
         results.append(result)
     return {
         "responses": sum(by_channel.values()),
         "by_channel": [
-            (str(label), by_channel.get(value, 0))
+            (str(label), by_channel[value])
             for value, label in Channel.choices
             if by_channel.get(value)
         ],
@@ -168,12 +146,6 @@ def _other_label():
     from django.utils.translation import gettext
 
     return gettext("Other")
-
-
-def _stats(row) -> dict:
-    if not row:
-        return {}
-    return {"count": row["n"], "mean": round(row["mean"], 2), "min": row["low"], "max": row["high"]}
 
 
 def free_text_answers(question, *, search: str = "", theme=None, include_hidden: bool = False):

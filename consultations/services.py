@@ -5,6 +5,7 @@ input; its docstring is the contract."""
 import difflib
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -31,6 +32,7 @@ from .models import (
     QuestionKind,
     Response,
     ResponseStatus,
+    ResultCount,
     Side,
     Survey,
     Theme,
@@ -106,6 +108,78 @@ def _answer_rows(response: Response, questions, answers: dict) -> list[Answer]:
         elif kind == QuestionKind.DATE:
             make(date=value)
     return rows
+
+
+def _count_deltas(response, rows: list[Answer], sign: int) -> dict:
+    """{counter key: (n, total)} that `rows` of `response` add (sign 1) or remove (-1)."""
+    base = {
+        "survey_id": response.survey_id,
+        "channel": response.channel,
+        "district_id": response.district_id or 0,
+        "age_band": response.age_band,
+    }
+    deltas: dict[tuple, list] = {}
+
+    def add(question_id, row, choice, number):
+        key = (question_id, row, choice)
+        entry = deltas.setdefault(key, [0, 0.0])
+        entry[0] += sign * response.people_count
+        entry[1] += sign * response.people_count * (number or 0)
+
+    add(0, "", "*", None)
+    answered = set()
+    for answer in rows:
+        add(answer.question_id, answer.row, answer.choice, answer.number)
+        answered.add(answer.question_id)
+    for question_id in answered:
+        add(question_id, "", "*", None)
+    base_key = tuple(base.items())
+    return {(base_key, *key): value for key, value in deltas.items()}
+
+
+def _apply_counts(deltas: dict) -> None:
+    """Add `deltas` to the running totals; the unique constraint settles concurrent creators."""
+    for (base, question_id, row, choice), (n, total) in deltas.items():
+        key = {**dict(base), "question_id": question_id, "row": row, "choice": choice}
+        change = {"n": F("n") + n, "total": F("total") + total}
+        if ResultCount.objects.filter(**key).update(**change):
+            continue
+        try:
+            with transaction.atomic():
+                ResultCount.objects.create(**key, n=n, total=total)
+        except IntegrityError:
+            ResultCount.objects.filter(**key).update(**change)
+
+
+def result_counts_rebuild(*, survey: Survey) -> int:
+    """Recount the running totals of `survey` from its stored answers (after a bulk import or a
+    repair); returns the number of counter rows."""
+    with transaction.atomic():
+        Survey.objects.select_for_update().get(pk=survey.pk)
+        ResultCount.objects.filter(survey=survey).delete()
+        rows_by_response: dict[int, list] = {}
+        for answer in Answer.objects.filter(survey=survey).only(
+            "response_id", "question_id", "row", "choice", "number"
+        ):
+            rows_by_response.setdefault(answer.response_id, []).append(answer)
+        totals: dict = {}
+        for response in Response.objects.filter(
+            survey=survey, status=ResponseStatus.SUBMITTED
+        ).only("pk", "survey_id", "channel", "district_id", "age_band", "people_count"):
+            for key, (n, total) in _count_deltas(
+                response, rows_by_response.get(response.pk, []), 1
+            ).items():
+                entry = totals.setdefault(key, [0, 0.0])
+                entry[0] += n
+                entry[1] += total
+        ResultCount.objects.bulk_create(
+            [
+                ResultCount(**dict(base), question_id=qid, row=row, choice=choice, n=n, total=total)
+                for (base, qid, row, choice), (n, total) in totals.items()
+            ],
+            batch_size=2000,
+        )
+    return len(totals)
 
 
 def _free_texts(questions, answers: dict):
@@ -208,9 +282,18 @@ def response_submit(
             row = _online_response(survey, respondent, response)
             given = row.draft_answers if answers is None else answers
             first = row.status != ResponseStatus.SUBMITTED
+            previous = None
+            if not first:
+                previous = Response(
+                    survey_id=row.survey_id,
+                    channel=row.channel,
+                    district_id=row.district_id,
+                    age_band=row.age_band,
+                    people_count=row.people_count,
+                )
         else:
             given = answers or {}
-            first = True
+            first, previous = True, None
         unknown = [k for k in given if k.split(".", 1)[0] not in {q.key for q in questions}]
         cleaned, errors = clean_answers(questions, given, check={q.key for q in questions})
         for key in unknown:
@@ -256,8 +339,14 @@ def response_submit(
             )
             if not created:
                 return row, False
-        Answer.objects.filter(response=row).delete()
-        Answer.objects.bulk_create(_answer_rows(row, questions, cleaned), batch_size=500)
+        if previous is not None:
+            # A changed response: take it out of the totals as it was counted before.
+            old_rows = list(Answer.objects.filter(response=row))
+            _apply_counts(_count_deltas(previous, old_rows, -1))
+            Answer.objects.filter(response=row).delete()
+        new_rows = _answer_rows(row, questions, cleaned)
+        Answer.objects.bulk_create(new_rows, batch_size=500)
+        _apply_counts(_count_deltas(row, new_rows, 1))
         log(
             instance=row,
             action="consultations.response.submitted",

@@ -348,7 +348,9 @@ def survey_form(request, page, survey_id):
     answers = dict(response.draft_answers) if response else {}
     number = _int(request.POST.get("page") or request.GET.get("page"), 0)
     if number not in pages:
-        number = response.page_reached if response and response.page_reached in pages else pages[0]
+        # Resume on the furthest page reached (past the last page: the last one).
+        reached = response.page_reached if response else 1
+        number = max([p for p in pages if p <= reached] or [pages[0]])
     errors: dict = {}
     status = 200
     person = {

@@ -152,3 +152,26 @@ def test_taskforce_tags_searches_and_hides_free_text(client, survey, staff, resi
     assert "More trees" in found and "HYPERLINK" not in found
     assert "More trees" in client.get(answers_url + f"?theme={theme.pk}").content.decode()
     assert client.post(answers_url, {"answer": answer.pk, "themes": ["999"]}).status_code == 400
+
+
+def test_running_totals_follow_changed_responses_and_match_a_recount(survey, staff, resident):
+    fill(survey, staff, 2)
+    services.response_submit(survey=survey, respondent=resident, answers={"transport": "bus"})
+    services.response_submit(
+        survey=survey, respondent=resident, answers={"transport": "car", "nps": 4}, age_band="18_29"
+    )
+
+    def snapshot():
+        results = survey_results(survey)
+        by_age = survey_results(survey, age_band="18_29")
+        return (
+            results["responses"],
+            results["by_channel"],
+            by_age["responses"],
+            [(r.respondents, [b.count for b in r.bars], r.stats) for r in results["questions"]],
+        )
+
+    running = snapshot()
+    assert running[0] == 5 and running[2] == 1
+    services.result_counts_rebuild(survey=survey)
+    assert snapshot() == running

@@ -182,6 +182,7 @@ class Idea(index.Indexed, Contribution):
     search_fields = [
         *CONTRIBUTION_SEARCH_FIELDS,
         index.FilterField("withdrawn_at"),
+        index.FilterField("merged_into_id"),
         index.SearchField("title", boost=2),
         index.AutocompleteField("title"),
         index.SearchField("body"),

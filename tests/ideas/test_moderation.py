@@ -1,5 +1,7 @@
 """Moderation, notifications, history and the relayed domain events of ideas."""
 
+from uuid import uuid4
+
 import pytest
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
@@ -310,3 +312,16 @@ def test_share_link_and_history_on_the_detail_page(client, idea):
     page = client.get(f"{idea.challenge.url}{idea.pk}/").content.decode()
     assert f'value="http://testserver{idea.challenge.url}{idea.pk}/"' in page
     assert 'id="history-heading"' in page and "Proposed" in page
+
+
+def test_the_check_step_suggests_open_ideas_only(client, challenge, make_idea, moderator, resident):
+    kept = make_idea(challenge, title="Benches by the river")
+    duplicate = make_idea(challenge, title="Benches near the river")
+    services.idea_merge(idea=duplicate, into=kept, by=moderator)
+    client.force_login(resident)
+    response = client.post(
+        f"{challenge.url}new/",
+        {"title": "Benches on the river bank", "body": "Rest", "submission_key": str(uuid4())},
+    )
+    assert response.status_code == 200
+    assert [idea.pk for idea in response.context["similar"]] == [kept.pk]

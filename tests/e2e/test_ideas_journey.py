@@ -1,0 +1,137 @@
+"""Ideas in a real browser: a resident finds a challenge and is shown a similar idea before
+posting theirs, another resident supports and comments, a moderator hides the comment with a
+reason, staff set the status with an answer, and the author reads the notification. Every
+public page on the way passes axe-core's WCAG 2.2 AA rules, in English and in Arabic (RTL)."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from civitas.accounts.models import Role
+from civitas.accounts.services import role_assign
+from civitas.interactions.models import Comment
+from ideas.models import Idea
+from tests.factories import UserFactory
+from tests.ideas.conftest import make_challenge
+
+from .helpers import assert_accessible
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "correct-horse-battery"
+
+
+def signed_in(browser, live_server, user, language="en"):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    context.add_cookies(
+        [{"name": "django_language", "value": language, "domain": host, "path": "/"}]
+    )
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("main input[name='login']", user.email)
+    page.fill("main input[name='password']", PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type='submit']")
+    return context, page
+
+
+def click_and_wait(page, selector):
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def test_idea_journey(browser, live_server, home_page):
+    challenge = make_challenge(home_page, title="Greener streets", phases=(("submit", -1, 5),))
+    earlier = UserFactory(display_name="Lina")
+    Idea.objects.create(
+        process=challenge, author=earlier, title="Benches by the river", body="Shade and rest."
+    )
+    author = UserFactory(display_name="Noor")
+    neighbour = UserFactory(display_name="Ravi")
+    moderator = UserFactory(display_name="Mo")
+    role_assign(user=moderator, role=Role.MODERATOR, scope=None, by=None)
+    staff = UserFactory(display_name="Tess")
+    role_assign(user=staff, role=Role.TASKFORCE, scope=None, by=None)
+
+    # The author finds the challenge from the home page and proposes an idea.
+    authors, page = signed_in(browser, live_server, author)
+    page.goto("/")
+    click_and_wait(page, f"main a[href='{challenge.url}']")
+    assert_accessible(page, "challenge page")
+    click_and_wait(page, f"main a[href='{challenge.url}new/']")
+    assert_accessible(page, "idea form")
+    page.fill("main input[name='title']", "More benches along the river")
+    page.fill("main textarea[name='body']", "Older people need somewhere to <rest>.")
+    page.fill("main input[name='location_text']", "River path, between the bridges")
+    click_and_wait(page, "main form button[type='submit']")
+    # The check step suggests the similar idea already proposed.
+    similar = page.locator("section.similar a")
+    assert similar.count() == 1 and similar.inner_text() == "Benches by the river"
+    assert_accessible(page, "check step with a similar idea")
+    click_and_wait(page, "main form:has(input[name='confirmed']) button[type='submit']")
+    idea = Idea.objects.get(title="More benches along the river")
+    assert page.url.endswith(f"{challenge.url}{idea.pk}/")
+    assert "somewhere to &lt;rest&gt;." in page.content()
+    assert_accessible(page, "the new idea")
+
+    # Another resident supports it and comments.
+    neighbours, page = signed_in(browser, live_server, neighbour)
+    page.goto(f"{challenge.url}{idea.pk}/")
+    click_and_wait(page, "form[action$='/support/'] button:has-text('Support')")
+    assert "including yours" in page.content()
+    page.fill("textarea[name='body']", "Yes, and some shade too.")
+    click_and_wait(page, "form.comment-form button[type='submit']")
+    assert "Yes, and some shade too." in page.content()
+    assert_accessible(page, "idea with a support and a comment")
+    neighbours.close()
+
+    # A moderator hides the comment with a reason, from the moderation screens.
+    comment = Comment.objects.get()
+    moderators, page = signed_in(browser, live_server, moderator)
+    type_id = ContentType.objects.get_for_model(Comment).pk
+    page.goto(f"/admin/moderation/{type_id}/{comment.pk}/hide/")
+    page.fill("textarea[name='reason'], input[name='reason']", "Off topic")
+    click_and_wait(page, "main form button[type='submit']")
+    comment.refresh_from_db()
+    assert comment.hidden_reason == "Off topic"
+    page.goto(f"{challenge.url}{idea.pk}/")
+    assert "Yes, and some shade too." not in page.content()
+    assert "This comment was hidden by a moderator." in page.content()
+    moderators.close()
+
+    # Staff set the status with an official answer.
+    staffs, page = signed_in(browser, live_server, staff)
+    page.goto(f"{challenge.url}{idea.pk}/")
+    click_and_wait(page, f"main a[href='{challenge.url}{idea.pk}/status/']")
+    assert_accessible(page, "status form")
+    page.select_option("main select[name='status']", "accepted")
+    page.fill("main textarea[name='answer']", "We will place four benches this spring.")
+    click_and_wait(page, "main form button[type='submit']")
+    assert "We will place four benches this spring." in page.content()
+    staffs.close()
+
+    # The author reads the notification and the answer, with the history on the idea's page.
+    page = authors.new_page()
+    page.goto("/notifications/")
+    assert "More benches along the river" in page.content()
+    assert "Accepted" in page.content()
+    assert_accessible(page, "notifications")
+    page.goto(f"{challenge.url}{idea.pk}/")
+    assert "We will place four benches this spring." in page.content()
+    assert page.locator(".idea-history li").count() == 3  # proposed, status, answer
+    authors.close()
+
+
+def test_idea_pages_in_arabic(browser, live_server, home_page, translations):
+    challenge = make_challenge(home_page, title="Greener streets", phases=(("submit", -1, 5),))
+    author = UserFactory(display_name="Noor")
+    idea = Idea.objects.create(
+        process=challenge, author=author, title="Benches", body="Shade and rest."
+    )
+    context, page = signed_in(browser, live_server, author, language="ar")
+    for path in [challenge.url, f"{challenge.url}new/", f"{challenge.url}{idea.pk}/"]:
+        page.goto(path)
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert_accessible(page, f"Arabic {path}")
+    context.close()

@@ -112,26 +112,20 @@ class State:
         self.problem = problem
         self.budget = Q(budget)
         self.prices: list = []  # exact price of each funded project, by round
-        # A class is a parent class that also paid in full in one round.
-        self.parent = np.array([ZERO_CLASS, ZERO_CLASS], dtype=np.int64)
-        self.round_of = np.array([-1, -1], dtype=np.int64)
-        self.approx = np.array([0.0, float(budget)])
+        # chain[c, r]: voters of class c paid the price of round r in full.
+        self.chain = np.zeros((64, len(problem.costs)), dtype=np.int64)
+        self.approx = np.zeros(64)  # approximate money left per class; the first `size` count
+        self.approx[FIRST_CLASS] = float(budget)
+        self.size = 2
         self.group_class = np.full(len(problem.groups), FIRST_CLASS, dtype=np.int64)
         self._exact: dict[int, object] = {ZERO_CLASS: Q(0), FIRST_CLASS: self.budget}
-
-    def paid_for(self, c: int) -> list[int]:
-        """The rounds whose price voters of class c paid in full."""
-        rounds = []
-        while c > FIRST_CLASS:
-            rounds.append(int(self.round_of[c]))
-            c = int(self.parent[c])
-        return rounds
 
     def exact(self, c: int):
         """The exact money left of each voter in class c."""
         money = self._exact.get(c)
         if money is None:
-            money = self.budget - sum((self.prices[r] for r in self.paid_for(c)), Q(0))
+            rounds = np.flatnonzero(self.chain[c]).tolist()
+            money = self.budget - sum((self.prices[r] for r in rounds), Q(0))
             self._exact[c] = money
         return money
 
@@ -139,9 +133,7 @@ class State:
         """Weight of p's supporters in each class (float64 holding whole numbers)."""
         problem = self.problem
         classes = self.group_class[problem.supporters[p]]
-        counts = np.bincount(
-            classes, weights=problem.supporter_weights[p], minlength=len(self.parent)
-        )
+        counts = np.bincount(classes, weights=problem.supporter_weights[p], minlength=self.size)
         counts[ZERO_CLASS] = 0
         return counts
 
@@ -154,17 +146,16 @@ class State:
 
     def money_of(self, classes, weights):
         """Exact sum of the money left of `weights[i]` voters of each class `classes[i]`."""
-        total_weight = 0
-        per_round: dict[int, int] = {}
-        for c, w in zip(classes, weights, strict=True):
-            if c == ZERO_CLASS:
-                continue
-            total_weight += w
-            for r in self.paid_for(c):
-                per_round[r] = per_round.get(r, 0) + w
-        return self.budget * total_weight - sum(
-            (self.prices[r] * w for r, w in per_round.items()), Q(0)
+        classes = np.asarray(classes, dtype=np.int64)
+        weights = np.asarray(weights, dtype=np.int64)
+        keep = classes != ZERO_CLASS
+        classes, weights = classes[keep], weights[keep]
+        per_round = (self.chain[classes] * weights[:, None]).sum(axis=0)
+        spent = sum(
+            (self.prices[r] * int(per_round[r]) for r in np.flatnonzero(per_round).tolist()),
+            Q(0),
         )
+        return self.budget * int(weights.sum()) - spent
 
     def approx_price(self, p: int):
         """(approximate q, approximate money of p's supporters) from floats."""
@@ -195,7 +186,7 @@ class State:
         classes, money, weight = self._sorted(p)
         cost = self.problem.costs[p]
         approx, available, cut = self._approx_price(p, money, weight)
-        classes, weight = classes.tolist(), [int(w) for w in weight.tolist()]
+        weight = weight.astype(np.int64)
         if approx is None:
             if available < cost * (1 - TOLERANCE) or self.money_of(classes, weight) < cost:
                 return None
@@ -204,14 +195,16 @@ class State:
         q = self._price_with_poor(cost, classes, weight, cut)
         # The floats only proposed who is poor: check the classes near the cut exactly.
         near = np.flatnonzero(np.abs(money - approx) <= approx * TOLERANCE * 10).tolist()
-        if all((self.exact(classes[i]) < q) == (i < cut) for i in near) and (
-            q is not None and (cut == 0 or self.exact(classes[cut - 1]) < q)
+        if (
+            q is not None
+            and all((self.exact(int(classes[i])) < q) == (i < cut) for i in near)
+            and (cut == 0 or self.exact(int(classes[cut - 1])) < q)
         ):
             return q
-        return self._price_exactly(cost, classes, weight)
+        return self._price_exactly(cost, classes.tolist(), weight.tolist())
 
     def _price_with_poor(self, cost, classes, weight, cut):
-        rich = sum(weight[cut:])
+        rich = int(weight[cut:].sum())
         if rich == 0:
             return None
         return (cost - self.money_of(classes[:cut], weight[:cut])) / rich
@@ -264,7 +257,7 @@ class State:
             money > qf * (1 + TOLERANCE), 1, np.where(money < qf * (1 - TOLERANCE), -1, 0)
         )
         # Near q, or a small difference of floats: decide and subtract exactly.
-        unsure = np.flatnonzero((sign == 0) | ((sign == 1) & (left < money * 1e-3)))
+        unsure = np.flatnonzero((sign == 0) | ((sign == 1) & (left < money * 1e-5)))
         for i in unsure.tolist():
             exact_left = self.exact(int(classes[i])) - q
             sign[i] = (exact_left > 0) - (exact_left < 0)
@@ -272,13 +265,20 @@ class State:
         rich = sign > 0
         full = int(weight[sign >= 0].sum())
         capped = int(weight[sign < 0].sum())
-        remap = np.arange(len(self.parent), dtype=np.int64)
+        size, added = self.size, int(rich.sum())
+        remap = np.arange(size, dtype=np.int64)
         remap[classes] = ZERO_CLASS
-        new = np.arange(len(self.parent), len(self.parent) + int(rich.sum()), dtype=np.int64)
-        remap[classes[rich]] = new
-        self.parent = np.concatenate([self.parent, classes[rich]])
-        self.round_of = np.concatenate([self.round_of, np.full(len(new), len(self.prices))])
-        self.approx = np.concatenate([self.approx, left[rich]])
+        remap[classes[rich]] = np.arange(size, size + added, dtype=np.int64)
+        if size + added > len(self.approx):
+            capacity = 2 * (size + added)
+            self.approx = np.concatenate([self.approx, np.zeros(capacity - len(self.approx))])
+            self.chain = np.concatenate(
+                [self.chain, np.zeros((capacity - len(self.chain), self.chain.shape[1]), np.int64)]
+            )
+        self.chain[size : size + added] = self.chain[classes[rich]]
+        self.chain[size : size + added, len(self.prices)] = 1
+        self.approx[size : size + added] = left[rich]
+        self.size = size + added
         self.prices.append(q)
         groups = problem.supporters[f]
         self.group_class[groups] = remap[self.group_class[groups]]
@@ -420,6 +420,7 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
     ceiling = sum(problem.costs[p] for p in paid)
     step = 0
     stride = 1
+    pause = wait = 0  # after failed probes, take a few plain steps before probing again
     while True:
         result = run(problem, start + step, candidates)
         spent = result.cost(problem)
@@ -436,6 +437,10 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
         if done:
             return result
         previous = result
+        if wait:
+            wait -= 1
+            step += 1
+            continue
         # Find the last step with the same outcome: gallop, then bisect.
         good, bad = step, None
         probe = step + stride
@@ -452,6 +457,10 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
                 good = middle
             else:
                 bad = middle
+        # A probe costs about a run: when the outcome changes at every step, stop probing
+        # for a while (doubling the pause each time it happens again).
+        pause = 0 if good > step else min(2 * pause + 1, 8)
+        wait = pause
         stride = max(1, good - step)
         step = good + 1
         if report:

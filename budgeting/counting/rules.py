@@ -267,7 +267,7 @@ def _tally_mes(election, rule, ranks, tie_order, exclude_unsupported, report) ->
             until_overspending=rule == "mes-add1-max",
             report=report,
         )
-    winners = list(result.free) + result.funded
+    winners = result.funded
     steps = [election.step(p, "funded", "free", stage="mes") for p in result.free]
     for number, r in enumerate(result.rounds, start=1):
         steps.append(

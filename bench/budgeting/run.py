@@ -164,8 +164,12 @@ def seed(voters: int) -> tuple[BudgetRoundPage, list[dict]]:
     return round_page, people
 
 
-def start_servers(count: int, first_port: int) -> list[subprocess.Popen]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.budgeting.settings"}
+def start_servers(count: int, first_port: int, conn_max_age: int) -> list[subprocess.Popen]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.budgeting.settings",
+        "DB_CONN_MAX_AGE": str(conn_max_age),
+    }
     daphne = os.path.join(os.path.dirname(sys.executable), "daphne")
     servers = [
         subprocess.Popen(
@@ -264,6 +268,9 @@ def main():
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--port", type=int, default=8650)
     parser.add_argument("--double", type=float, default=0.1, help="share of voters posting twice")
+    parser.add_argument(
+        "--conn-max-age", type=int, default=0, help="DB_CONN_MAX_AGE of the servers (default 0)"
+    )
     args = parser.parse_args()
 
     say(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
@@ -271,7 +278,11 @@ def main():
     started = time.perf_counter()
     round_page, people = seed(args.voters)
     say(f"seeded {args.voters} voters in {time.perf_counter() - started:.1f} s")
-    servers = start_servers(args.processes, args.port)
+    say(
+        f"{args.processes} daphne processes, {args.concurrency} clients, "
+        f"DB_CONN_MAX_AGE={args.conn_max_age}"
+    )
+    servers = start_servers(args.processes, args.port, args.conn_max_age)
     try:
         ports = [args.port + n for n in range(args.processes)]
         path = f"{round_page.url}vote/"

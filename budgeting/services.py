@@ -695,7 +695,9 @@ def paper_ballot_enter(
         entry.save()
         if entry.status == PaperEntryStatus.CONFIRMED:
             _paper_ballot(round, district_id, choices, points)
-        log(instance=round, action="budgeting.paper.entered", user=by, data={"sheet": sheet})
+        # The audit entry names no sheet: its time would tie the roll row written in the same
+        # transaction to the sheet's choices.
+        log(instance=round, action="budgeting.paper.entered", user=by)
     return entry
 
 

@@ -121,6 +121,10 @@ class IdeaQuerySet(models.QuerySet):
         return self.filter(author=user)
 
 
+# Ideas shown in lists (see selectors.listed_ideas).
+LISTED = Q(hidden_at__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True)
+
+
 class Idea(index.Indexed, Contribution):
     """An idea for the city; `process` is the IdeaChallengePage it was proposed in."""
 
@@ -192,7 +196,17 @@ class Idea(index.Indexed, Contribution):
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["process", "hidden_at", "withdrawn_at", "created_at"])]
+        indexes = [
+            models.Index(fields=["process", "hidden_at", "withdrawn_at", "created_at"]),
+            # Lists show only ideas that are neither hidden, withdrawn nor merged: partial
+            # indexes let counting and "newest first" read these alone, per challenge or city-wide.
+            models.Index(
+                fields=["process", "-created_at", "-id"],
+                condition=LISTED,
+                name="idea_listed_by_challenge",
+            ),
+            models.Index(fields=["-created_at", "-id"], condition=LISTED, name="idea_listed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=IdeaStatus.values), name="idea_status_known"

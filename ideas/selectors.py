@@ -6,7 +6,7 @@ from wagtail.search.backends import get_search_backend
 
 from civitas.interactions.selectors import with_interaction_counts
 
-from .models import Idea
+from .models import LISTED, Idea, IdeaChallengePage
 
 # A prime modulus keeps the shuffled order a permutation of the ids for any seed below it.
 RANDOM_MODULUS = 1_000_003
@@ -21,12 +21,12 @@ SEARCH_LIMIT = 1000
 
 def listed_ideas(challenge=None):
     """Ideas shown in lists: public, not merged into another; of one challenge or all live ones."""
-    ideas = Idea.objects.filter(
-        hidden_at__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True
-    )
+    ideas = Idea.objects.filter(LISTED)
     if challenge is not None:
         return ideas.filter(process=challenge)
-    return ideas.filter(process__live=True)
+    # A list of a few page ids, not a join: the count then reads the partial index alone.
+    live = IdeaChallengePage.objects.live().values_list("pk", flat=True)
+    return ideas.filter(process_id__in=list(live))
 
 
 def search_ids(query: str, challenge=None) -> list[int]:

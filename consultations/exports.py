@@ -125,13 +125,24 @@ def csv_lines(survey):
 
 
 def write_xlsx(survey, stream, *, progress=None) -> int:
-    """Write the export as an XLSX workbook to `stream`; returns the number of responses."""
-    from openpyxl import Workbook
+    """Write the export as an XLSX workbook to `stream`; returns the number of responses.
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Responses")[:31])
+    Rows are flushed as they are written (constant memory), and text is never read as a
+    formula or link."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(
+        stream,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = workbook.add_worksheet(_("Responses")[:31])
     count = -1
     for count, row in enumerate(export_rows(survey, progress=progress)):  # noqa: B007
-        sheet.append([safe_cell(cell) for cell in row])
-    workbook.save(stream)
+        sheet.write_row(count, 0, [safe_cell(cell) for cell in row])
+    workbook.close()
     return max(count, 0)

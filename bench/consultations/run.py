@@ -241,20 +241,32 @@ def main():
     ):
         url = base + "results/" + query
         client.get(url)  # warm caches
-        timings = []
+        timings, cpu = [], []
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             timings.append(1000 * (time.perf_counter() - started))
+            cpu.append(1000 * (time.process_time() - started_cpu))
             assert response.status_code == 200
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
-        table.append((label, statistics.median(timings), percentile(timings, 95), len(queries)))
-    say("\nResults page (server time through the test client, ms)")
-    say(f"{'filter':<12} {'median':>8} {'p95':>8} {'queries':>8}")
-    for label, median, p95, count in table:
+        table.append(
+            (
+                label,
+                statistics.median(timings),
+                percentile(timings, 95),
+                percentile(cpu, 95),
+                len(queries),
+            )
+        )
+    # Wall time includes waiting for a busy machine's cores; CPU time is this process's own work
+    # (SQLite runs in-process, so it includes the queries; PostgreSQL's work is not in it).
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    say(f"\nResults page (server time through the test client, ms; load average {load:.1f})")
+    say(f"{'filter':<12} {'median':>8} {'p95':>8} {'p95 cpu':>8} {'queries':>8}")
+    for label, median, p95, p95_cpu, count in table:
         flag = "ok" if p95 < TARGET_P95_MS else "OVER TARGET"
-        say(f"{label:<12} {median:8.1f} {p95:8.1f} {count:8d}  {flag}")
+        say(f"{label:<12} {median:8.1f} {p95:8.1f} {p95_cpu:8.1f} {count:8d}  {flag}")
 
     started = time.perf_counter()
     response = client.get(base + "csv/")

@@ -561,7 +561,7 @@ def argument_add(*, debate: Debate, author, side: str, body: str) -> Argument:
 
 
 def forget_person(user) -> None:
-    """Drop what only identified `user` in consultations: unsubmitted drafts go, submitted
-    answers stay counted without a link to the person."""
+    """Drop the unsubmitted drafts of `user` (the account row stays anonymised, so submitted
+    responses keep counting once per person)."""
     with transaction.atomic():
         Response.objects.filter(author=user, status=ResponseStatus.DRAFT).delete()

@@ -182,3 +182,32 @@ def test_api_lists_consultations_questions_and_public_results(client, make_page,
     assert client.get(f"/api/v1/consultations/surveys/{still_open.pk}/results").status_code == 403
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/consultations/surveys/{survey_id}/results" in schema["paths"]
+
+
+def test_a_poll_can_be_placed_on_any_page(rf, poll, resident):
+    from django.template import Context, Template
+
+    request = rf.get("/anywhere/")
+    request.user = resident
+    html = Template("{% load consultations_tags %}{% consultation_poll poll %}").render(
+        Context({"request": request, "poll": poll})
+    )
+    assert f'action="{poll.consultation.url}polls/{poll.pk}/"' in html
+    assert 'name="next" value="/anywhere/#poll-' in html
+    assert (
+        Template("{% load consultations_tags %}{% consultation_poll 999 %}")
+        .render(Context({"request": request}))
+        .strip()
+        == ""
+    )
+
+
+def test_personal_data_lists_what_a_person_contributed(survey, resident, poll, debate):
+    from civitas.core.privacy import export_personal_data
+
+    services.response_submit(survey=survey, respondent=resident, answers={"transport": "bus"})
+    services.poll_vote(poll=poll, voter=resident, choice="yes")
+    services.argument_add(debate=debate, author=resident, side="for", body="Yes")
+    section = export_personal_data(resident)["sections"]["consultations"]
+    assert [item["type"] for item in section] == ["survey_response", "poll_vote", "argument"]
+    assert section[0]["answers"] == {"transport": "bus"}

@@ -1,6 +1,7 @@
 """The live board's websocket: forwards input to the room's screen as it is logged."""
 
 import logging
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -10,12 +11,28 @@ from .services import board_group
 logger = logging.getLogger(__name__)
 
 
+VISIBILITY_SECONDS = 10
+_visibility: dict[int, tuple[float, bool]] = {}
+
+
 @database_sync_to_async
-def board_visible(event_id: int) -> bool:
+def _board_visible_now(event_id: int) -> bool:
     from .models import EventPage
 
     event = EventPage.objects.live().filter(pk=event_id).first()
     return event is not None and not event.get_view_restrictions().exists()
+
+
+async def board_visible(event_id: int) -> bool:
+    """Whether the event's board may be watched; remembered for a few seconds, because a
+    room full of screens and phones (re)connects at once and each would ask the database."""
+    now = time.monotonic()
+    cached = _visibility.get(event_id)
+    if cached is not None and now - cached[0] < VISIBILITY_SECONDS:
+        return cached[1]
+    visible = await _board_visible_now(event_id)
+    _visibility[event_id] = (now, visible)
+    return visible
 
 
 class BoardConsumer(AsyncJsonWebsocketConsumer):
@@ -50,11 +67,18 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         except Exception:
             logger.warning("Could not leave the board group.", exc_info=True)
 
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every handler, through a thread
+        # hop; board messages touch no database, and with a room of sockets each message would
+        # pay that hop once per socket (measured: most of the fan-out time, see bench/events).
+        if message["type"] == "board.message":
+            await self.board_message(message)
+            return
+        await super().dispatch(message)
+
     async def receive_json(self, content, **kwargs):
         """The screen has nothing to say; messages from it are ignored."""
 
-    async def board_item(self, event):
-        await self.send_json({"type": "item", "item": event["item"]})
-
-    async def board_votes(self, event):
-        await self.send_json({"type": "votes", "id": event["id"], "votes": event["votes"]})
+    async def board_message(self, event):
+        """Forward a board message, already encoded as JSON by the service."""
+        await self.send(text_data=event["text"])

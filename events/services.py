@@ -1,6 +1,7 @@
 """Services of the events app: every change to registrations, attendance and event input."""
 
 import datetime as dt
+import json
 import logging
 from functools import partial
 
@@ -482,11 +483,16 @@ def board_push_item(item_id: int) -> None:
     item = EventInput.objects.filter(pk=item_id).first()
     if item is None or item.board_state != BoardState.SHOWN:
         return
-    _group_send(board_group(item.event_id), {"type": "board.item", "item": board_payload(item)})
+    _board_send(item.event_id, {"type": "item", "item": board_payload(item)})
 
 
 def board_push_votes(event_id: int, item_id: int, votes: int) -> None:
-    _group_send(board_group(event_id), {"type": "board.votes", "id": item_id, "votes": votes})
+    _board_send(event_id, {"type": "votes", "id": item_id, "votes": votes})
+
+
+def _board_send(event_id: int, payload: dict) -> None:
+    # Encoded once here rather than by each of the room's hundreds of sockets.
+    _group_send(board_group(event_id), {"type": "board.message", "text": json.dumps(payload)})
 
 
 def forget_person(user) -> None:

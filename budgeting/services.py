@@ -448,6 +448,17 @@ def ballot_validate(
     return choices, (points if ballot_type == BallotType.CUMULATIVE else None)
 
 
+class Receipt(str):
+    """The receipt code of a cast ballot; `replaced` is True when it replaced an earlier one."""
+
+    replaced: bool
+
+    def __new__(cls, code: str, *, replaced: bool):
+        receipt = super().__new__(cls, code)
+        receipt.replaced = replaced
+        return receipt
+
+
 def _claim_code(voter: Voter) -> None:
     """Claim the voter's code in one conditional UPDATE: of two simultaneous uses one wins."""
     claimed = (
@@ -478,10 +489,11 @@ def ballot_cast(
     district_id,
     selection,
     age_confirmed: bool = False,
-) -> str:
+) -> "Receipt":
     """Cast (or, where the round allows, replace) the voter's online ballot; returns the
-    receipt code the voter keeps. Everything is checked here: phase, eligibility, district,
-    selection limits; one roll row per voter is the database's guarantee."""
+    receipt code the voter keeps (a str whose `replaced` says it replaced an earlier ballot).
+    Everything is checked here: phase, eligibility, district, selection limits; one roll row
+    per voter is the database's guarantee."""
     if not round.allows("vote"):
         raise NotAllowed(_("Voting is not open."))
     _check_age(round, voter, age_confirmed)
@@ -499,8 +511,8 @@ def ballot_cast(
     tag = secrecy.voter_tag(round.pk, voter.identity)
     receipt = new_receipt_code()
     with transaction.atomic():
-        existing = VoterRecord.objects.select_for_update().filter(round=round, voter_key=key)
-        record = existing.first() or _mark_roll(round, key, Channel.ONLINE, None)
+        # Most voters vote once: try the roll row first; a returning voter's row is then locked.
+        record = _mark_roll(round, key, Channel.ONLINE, None)
         replaced = record is not None
         if replaced:
             if record.channel != Channel.ONLINE:
@@ -522,7 +534,7 @@ def ballot_cast(
         signals.ballots_cast.send_on_commit(
             sender=Ballot, round=round, count=1, channel=Channel.ONLINE
         )
-    return receipt
+    return Receipt(receipt, replaced=replaced)
 
 
 def has_voted(*, round: BudgetRoundPage, voter: Voter) -> bool:  # noqa: A002

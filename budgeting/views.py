@@ -416,7 +416,12 @@ def ballot(request, round_page):
             status = 400
     elif voter is not None:
         selection = _current_selection(round_page, voter)
-    already = voter is not None and services.has_voted(round=round_page, voter=voter)
+    # Whether they voted already is shown on the form; casting says so itself.
+    already = (
+        action != "confirm"
+        and voter is not None
+        and services.has_voted(round=round_page, voter=voter)
+    )
     # The options are read for showing the ballot; casting reads and checks them itself.
     options = {} if action == "confirm" else services.ballot_options(round_page, district_id)
     age_confirmed = request.POST.get("age_confirmed") == "1"
@@ -453,8 +458,8 @@ def ballot(request, round_page):
                     )
                     request.session["budgeting_receipt"] = {
                         "round": round_page.pk,
-                        "receipt": receipt,
-                        "changed": already,
+                        "receipt": str(receipt),
+                        "changed": receipt.replaced,
                     }
                     return redirect(f"{round_page.url}vote/done/")
             except DomainError as exc:

@@ -574,3 +574,15 @@ def test_round_without_city_pot_needs_a_district(home_page, author):
         services.proposal_submit(
             round=round_page, author=author, data={"title": "T", "estimated_cost": 3}
         )
+
+
+def test_the_receipt_says_whether_it_replaced_a_ballot(round_page, ballot_projects, resident):
+    voter = voter_of(round_page, resident)
+    selection = [(ballot_projects["a"].pk, None)]
+    first = services.ballot_cast(
+        round=round_page, voter=voter, district_id=None, selection=selection
+    )
+    second = services.ballot_cast(
+        round=round_page, voter=voter, district_id=None, selection=selection
+    )
+    assert (first.replaced, second.replaced) == (False, True)

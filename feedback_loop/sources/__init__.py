@@ -52,9 +52,26 @@ class SourceAdapter:
 
 sources: Registry[SourceAdapter] = Registry("feedback sources")
 
+
+def contribution_snapshot(obj, *, title: str, text: str, url: str = "", **extra) -> Snapshot:
+    """A snapshot from the fields every Contribution has, plus the given title, text and url."""
+    return Snapshot(
+        title=" ".join(title.split())[:200],
+        text=text,
+        process_id=obj.process_id,
+        channel=obj.channel,
+        language=obj.language,
+        receipt_code=obj.receipt_code or "",
+        url=url,
+        **extra,
+    )
+
+
 # Modules whose owning app is installed are loaded; each registers its adapter and receivers.
 SOURCE_MODULES = {
     "ideas": "feedback_loop.sources.ideas",
+    "budgeting": "feedback_loop.sources.budgeting",
+    "consultations": "feedback_loop.sources.consultations",
 }
 
 

@@ -201,6 +201,12 @@ class EventIndexPage(RoutablePageMixin, Page):
 
         return receipt_lookup(request, self)
 
+    @path("representativeness/<int:process_id>/")
+    def representativeness(self, request, process_id):
+        from .views import representativeness
+
+        return representativeness(request, self, process_id)
+
 
 class EventPage(RoutablePageMixin, Page):
     """An event with one or more sessions, at a venue and/or online; optionally part of a

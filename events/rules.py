@@ -8,6 +8,7 @@ from civitas.participation.predicates import (
     is_editor,
     is_facilitator_of,
     is_participant,
+    is_taskforce,
 )
 
 
@@ -84,3 +85,5 @@ rules.add_perm("events.log_input", facilitates)
 rules.add_perm("events.moderate_board", facilitates)
 rules.add_perm("events.post_on_board", event_is_public & board_open)
 rules.add_perm("events.view_report", event_is_public | organises)
+# Who took part, online and offline, against the editor's baseline (no object).
+rules.add_perm("events.view_representativeness", is_editor | is_administrator | is_taskforce)

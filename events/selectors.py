@@ -140,7 +140,7 @@ def representativeness(process) -> dict:
     editor's baseline figures beside them (percentages)."""
     from django.apps import apps
 
-    from civitas.participation.models import District
+    from civitas.participation.models import Contribution, District
 
     from .models import Baseline
 
@@ -156,8 +156,7 @@ def representativeness(process) -> dict:
     online_district: Counter = Counter()
     authors = set()
     for model in apps.get_models():
-        fields = {f.name for f in model._meta.get_fields()}
-        if not {"process", "channel", "author", "submission_key"} <= fields or model is EventInput:
+        if not issubclass(model, Contribution) or model is EventInput:
             continue
         authors.update(
             model._default_manager.filter(process=process, channel="online", author__isnull=False)

@@ -281,3 +281,20 @@ def receipt_lookup(request, index):
     if form.is_bound and form.errors and "code" in form.errors and item is None:
         status = 404 if form.data.get("code") else 400
     return TemplateResponse(request, "events/receipt.html", context, status=status)
+
+
+def representativeness(request, index, process_id):
+    """Staff: participants of a process online and at its events, by district and age band,
+    against the baseline figures the editor entered."""
+    from wagtail.models import Page
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("events.view_representativeness"):
+        raise PermissionDenied
+    process = Page.objects.filter(pk=process_id).first()
+    if process is None:
+        raise Http404
+    context = index.get_context(request)
+    context.update({"process": process, "figures": selectors.representativeness(process)})
+    return TemplateResponse(request, "events/representativeness.html", context)

@@ -8,12 +8,20 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
-from events import services
+from events import consumers, services
 from events.models import BoardState, BoardVote, EventInput
 from tests.factories import UserFactory
 from tests.notifications.conftest import channel_layer_settings  # noqa: F401  (fixture)
 
 ORIGIN = (b"origin", b"http://localhost")
+
+
+@pytest.fixture(autouse=True)
+def forget_board_visibility():
+    """Consumers remember for a few seconds whether a board may be watched; ids repeat."""
+    consumers._visibility.clear()
+    yield
+    consumers._visibility.clear()
 
 
 @pytest.mark.django_db

@@ -159,3 +159,39 @@ def test_registrations_are_exported_and_forgotten_with_the_account(session, resi
     assert exported[0]["other_needs"] == "Wheelchair space"
     account_delete(user=resident)
     assert not Registration.objects.exists()
+
+
+def test_representativeness_online_and_offline_against_the_baseline(
+    client, index, make_event, challenge, facilitator_of, district
+):
+    from civitas.accounts.models import Role
+    from civitas.accounts.services import role_assign
+    from events.models import Baseline
+    from ideas.services import idea_submit
+
+    online = UserFactory(district=district)
+    idea_submit(challenge=challenge, author=online, data={"title": "Trees", "body": "More"})
+    workshop = make_event(title="Workshop", sessions=((-2, 2, 10),), process=challenge)
+    services.attendance_record(
+        event=workshop,
+        by=facilitator_of(workshop),
+        total=10,
+        by_age={"65_plus": 4},
+        by_district={str(district.pk): 6},
+    )
+    Baseline.objects.create(
+        process=challenge, by_age={"65_plus": 20}, by_district={str(district.pk): 35}
+    )
+    url = f"{index.url}representativeness/{challenge.pk}/"
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    editor = UserFactory()
+    role_assign(user=editor, role=Role.EDITOR, by=None)
+    client.force_login(editor)
+    response = client.get(url)
+    figures = response.context["figures"]
+    assert (figures["online_total"], figures["offline_total"]) == (1, 10)
+    row = next(r for r in figures["by_district"] if r["label"] == "Riverside")
+    assert (row["online"], row["offline"], row["baseline"]) == (1, 6, 35)
+    age = next(r for r in figures["by_age"] if r["label"] == "65 and over")
+    assert (age["offline"], age["offline_share"], age["baseline"]) == (4, 100, 20)

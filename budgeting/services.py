@@ -684,12 +684,7 @@ def paper_ballot_enter(
                     code="voter_identifier",
                 )
         entry = PaperEntry(
-            round=round,
-            sheet=sheet,
-            entered_by=by,
-            district_id=district_id,
-            choices=choices,
-            points=points,
+            **_entry_fields(round, sheet, by, district_id, choices, points),
             status=PaperEntryStatus.PENDING,
         )
         first = others[0] if others else None
@@ -711,6 +706,17 @@ def paper_ballot_enter(
         # transaction to the sheet's choices.
         log(instance=round, action="budgeting.paper.entered", user=by)
     return entry
+
+
+def _entry_fields(round_page, sheet, by, district_id, choices, points) -> dict:
+    return {
+        "round": round_page,
+        "sheet": sheet,
+        "entered_by": by,
+        "district_id": district_id,
+        "choices": choices,
+        "points": points,
+    }
 
 
 def _paper_ballot(round_page, district_id, choices, points) -> None:
@@ -744,12 +750,7 @@ def paper_mismatch_resolve(
             raise Conflict(_("This sheet is not waiting for a decision."), code="sheet")
         entries.update(status=PaperEntryStatus.REJECTED)
         PaperEntry.objects.create(
-            round=round,
-            sheet=sheet,
-            entered_by=by,
-            district_id=district_id,
-            choices=choices,
-            points=points,
+            **_entry_fields(round, sheet, by, district_id, choices, points),
             status=PaperEntryStatus.CONFIRMED,
         )
         _paper_ballot(round, district_id, choices, points)

@@ -16,6 +16,8 @@ class EventsConfig(AppConfig):
 
         from . import rules  # noqa: F401  (registers the permissions)
         from .input_kinds import CORE_KINDS, register_input_kind
+        from .kinds import budgeting as proposal_kind
+        from .kinds import consultations as survey_kind
         from .kinds import ideas as idea_kind
         from .models import EventPage
         from .selectors import personal_data
@@ -23,6 +25,8 @@ class EventsConfig(AppConfig):
 
         role_scopes.register_model(EventPage, roles=[Role.FACILITATOR])
         register_input_kind(idea_kind.KIND)
+        register_input_kind(survey_kind.KIND)
+        register_input_kind(proposal_kind.KIND)
         for kind in CORE_KINDS:
             register_input_kind(kind)
         register_kind(NotificationKind("events.place_confirmed", _("A place came free for you")))

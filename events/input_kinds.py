@@ -25,8 +25,8 @@ class InputKind:
     fields: Callable[[], dict[str, forms.Field]]
     handle: Callable | None = None
     needs_title: bool = False
-    # Whether the input kind's `handle` validates `data` itself (raising DomainError).
-    help_text: str = ""
+    # The public address of what `handle` created, when its model has no get_absolute_url.
+    url: Callable | None = None
 
 
 input_kinds: Registry[InputKind] = Registry("event input kinds")

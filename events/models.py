@@ -657,11 +657,15 @@ class EventInput(Contribution):
     @property
     def target_url(self) -> str:
         """The public address of what the input became in its process app, if any."""
+        from .input_kinds import input_kinds
+
         target = self.target
-        process = getattr(target, "process", None)
-        if target is None or process is None or not process.url:
+        if target is None:
             return ""
-        return f"{process.url}{target.pk}/"
+        kind = input_kinds.get(self.kind) if self.kind in input_kinds else None
+        if kind is not None and kind.url is not None:
+            return kind.url(target)
+        return target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
 
     @property
     def target(self):

@@ -11,14 +11,16 @@ from ideas.services import idea_submit
 from ..input_kinds import InputKind
 
 
-class ChallengeField(forms.ModelChoiceField):
+class PageField(forms.ModelChoiceField):
+    """A choice of process pages, shown by title."""
+
     def label_from_instance(self, obj):
         return obj.title
 
 
 def fields() -> dict:
     return {
-        "challenge": ChallengeField(
+        "challenge": PageField(
             label=_("Idea challenge"),
             queryset=IdeaChallengePage.objects.live().order_by("title"),
             empty_label=None,

@@ -17,8 +17,11 @@ from civitas.core.registry import Registry
 
 @dataclass(frozen=True)
 class InputKind:
-    """`fields()` returns the kind's extra form fields; `handle(...)` stores the input in its
-    owning app and returns the object created there, or None when events keeps it alone."""
+    """`fields()` returns the kind's extra form fields; `handle(data=, text=, title=,
+    language=, provenance=)` stores the input through its owning app's service and returns
+    the object created there (None: events keeps it alone). `provenance` holds the keyword
+    arguments every contribution service takes for offline input: channel, entered_by,
+    submission_key, people_count, source (the event) and source_detail."""
 
     key: str
     label: str

@@ -323,15 +323,18 @@ def input_log(
         target = None
         if input_kind.handle is not None:
             target = input_kind.handle(
-                event=event,
-                by=by,
                 data=data,
                 text=text,
                 title=title,
-                submission_key=fields["submission_key"],
-                people_count=people_count,
-                source_detail=fields["source_detail"],
                 language=fields["language"],
+                provenance={
+                    "channel": Channel.OFFLINE_EVENT,
+                    "entered_by": by,
+                    "submission_key": fields["submission_key"],
+                    "people_count": people_count,
+                    "source": event,
+                    "source_detail": fields["source_detail"],
+                },
             )
         extra = {
             "event": event,

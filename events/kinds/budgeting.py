@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from budgeting.models import BudgetRoundPage
 from budgeting.services import proposal_submit
-from civitas.participation.models import Channel
 
 from ..input_kinds import InputKind
 from .ideas import PageField
@@ -25,18 +24,13 @@ def fields() -> dict:
     }
 
 
-def handle(*, event, by, data, text, title, submission_key, people_count, source_detail, language):
+def handle(*, data, text, title, language, provenance):
     """Submit the proposal as offline input of the event; one key never makes two proposals."""
     proposal, _created = proposal_submit(
         round=data["round"],
         author=None,
         data={"title": title, "description": text, "estimated_cost": data["estimated_cost"]},
-        channel=Channel.OFFLINE_EVENT,
-        entered_by=by,
-        submission_key=submission_key,
-        people_count=people_count,
-        source=event,
-        source_detail=source_detail,
+        **provenance,
     )
     return proposal
 

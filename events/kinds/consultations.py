@@ -5,7 +5,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.errors import DomainError
-from civitas.participation.models import Channel
 from consultations.models import Question
 from consultations.services import AnswersInvalid, response_submit
 
@@ -32,7 +31,7 @@ def fields() -> dict:
     }
 
 
-def handle(*, event, by, data, text, title, submission_key, people_count, source_detail, language):
+def handle(*, data, text, title, language, provenance):
     """Record the answer as an offline response to the question's survey."""
     question = data["question"]
     try:
@@ -40,12 +39,7 @@ def handle(*, event, by, data, text, title, submission_key, people_count, source
             survey=question.survey,
             respondent=None,
             answers={question.key: text},
-            channel=Channel.OFFLINE_EVENT,
-            entered_by=by,
-            submission_key=submission_key,
-            source=event,
-            source_detail=source_detail,
-            people_count=people_count,
+            **provenance,
         )
     except AnswersInvalid as exc:
         # Name what the survey refused (a required question left out, a text too long...).

@@ -4,7 +4,6 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from civitas.participation.models import Channel
 from ideas.models import IdeaChallengePage
 from ideas.services import idea_submit
 
@@ -28,7 +27,7 @@ def fields() -> dict:
     }
 
 
-def handle(*, event, by, data, text, title, submission_key, people_count, source_detail, language):
+def handle(*, data, text, title, language, provenance):
     """Submit the idea as offline input of the event; the same key never makes a second idea."""
     # idea_submit records the active language; the sticky note may be in another one.
     with translation.override(language or None):
@@ -36,12 +35,7 @@ def handle(*, event, by, data, text, title, submission_key, people_count, source
             challenge=data["challenge"],
             author=None,
             data={"title": title, "body": text},
-            channel=Channel.OFFLINE_EVENT,
-            entered_by=by,
-            submission_key=submission_key,
-            people_count=people_count,
-            source=event,
-            source_detail=source_detail,
+            **provenance,
         )
     return idea
 

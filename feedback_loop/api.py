@@ -131,6 +131,15 @@ def _case(request, case_id: int) -> Case:
     return case
 
 
+def _apply(request, case_id: int, service, **kwargs) -> CaseOut:
+    """Run a service on one of the department's cases; domain errors become 4xx answers."""
+    try:
+        service(case=_case(request, case_id), **kwargs)
+    except DomainError as exc:
+        raise HttpError(exc.status_code, str(exc.message)) from exc
+    return _case_out(_case(request, case_id))
+
+
 @router.get(
     "/cases", response=list[CaseOut], auth=department_auth, summary="Your department's cases"
 )
@@ -163,18 +172,15 @@ def get_case(request, case_id: int):
     summary="Post the department's answer (a draft for the taskforce to approve)",
 )
 def post_answer(request, case_id: int, payload: AnswerIn):
-    case = _case(request, case_id)
-    try:
-        services.answer_draft(
-            case=case,
-            by=None,
-            decision=payload.decision,
-            public_text=payload.public_text,
-            internal_notes=payload.internal_notes,
-        )
-    except DomainError as exc:
-        raise HttpError(exc.status_code, str(exc.message)) from exc
-    return _case_out(_case(request, case_id))
+    return _apply(
+        request,
+        case_id,
+        services.answer_draft,
+        by=None,
+        decision=payload.decision,
+        public_text=payload.public_text,
+        internal_notes=payload.internal_notes,
+    )
 
 
 @router.post(
@@ -184,14 +190,14 @@ def post_answer(request, case_id: int, payload: AnswerIn):
     summary="Post a status from the department's own system (on the case's timeline)",
 )
 def post_status(request, case_id: int, payload: StatusIn):
-    case = _case(request, case_id)
-    try:
-        services.case_status_from_system(
-            case=case, department=request.auth, status=payload.status, note=payload.note
-        )
-    except DomainError as exc:
-        raise HttpError(exc.status_code, str(exc.message)) from exc
-    return _case_out(_case(request, case_id))
+    return _apply(
+        request,
+        case_id,
+        services.case_status_from_system,
+        department=request.auth,
+        status=payload.status,
+        note=payload.note,
+    )
 
 
 @router.get("/dashboard", response=DashboardOut, summary="Public accountability figures")

@@ -267,6 +267,7 @@ def cases_route_pending(*, batch_size: int = 500, today=None) -> dict:
     today = today or timezone.localdate()
     calendar = city_settings()
     due_dates: dict = {}
+    process_days: dict = {}
     content_type = ContentType.objects.get_for_model(Case)
     hooks = Webhook.objects.filter(active=True).exists()
     totals = {"routed": 0, "triage": 0}
@@ -287,7 +288,11 @@ def cases_route_pending(*, batch_size: int = 500, today=None) -> dict:
                     case.state = CaseState.TRIAGE
                     action, data = "triage", {}
                 else:
-                    days = settings_for_process(case.process_id).answer_working_days
+                    if case.process_id not in process_days:
+                        process_days[case.process_id] = settings_for_process(
+                            case.process_id
+                        ).answer_working_days
+                    days = process_days[case.process_id]
                     if days not in due_dates:
                         due_dates[days] = add_working_days(today, days, calendar)
                     case.state = CaseState.ROUTED
@@ -677,55 +682,56 @@ def attachment_add(*, case: Case, by, file, title: str, public: bool) -> Attachm
 # --- deadlines ----------------------------------------------------------------------------
 
 
+def _chase(cases, *, stamp: str, action: str, recipients, title) -> int:
+    """Stamp each case once (reminded_at / escalated_at), note it and tell `recipients(case)`;
+    the stamp, read again under the row lock, keeps concurrent runs from telling twice."""
+    from civitas.notifications.services import notify
+
+    told = 0
+    for case in cases.iterator():
+        with transaction.atomic():
+            case = _locked(case)
+            if getattr(case, stamp) is not None:
+                continue
+            setattr(case, stamp, timezone.now())
+            case.save(update_fields=[stamp])
+            record(case, action, data={"due_date": case.due_date.isoformat()})
+            notify(
+                recipients=recipients(case),
+                kind="feedback_loop.deadline",
+                title=title,
+                params={"date": case.due_date.isoformat(), "title": case.title},
+                url=case_url(case),
+            )
+            _after_commit(case)
+            told += 1
+    return told
+
+
 def deadlines_run(*, today: dt.date | None = None) -> dict:
     """Remind departments of cases due soon and escalate overdue cases to the taskforce.
 
     Each case is reminded once and escalated once (per assignment), so running this as often
     as a scheduler likes sends nothing twice.
     """
-    from civitas.notifications.services import notify
-
     today = today or timezone.localdate()
-    calendar = city_settings()
-    soon = add_working_days(today, REMINDER_WORKING_DAYS, calendar)
-    reminded = escalated = 0
-    due_soon = Case.objects.open().filter(
-        reminded_at__isnull=True, due_date__gte=today, due_date__lte=soon
+    soon = add_working_days(today, REMINDER_WORKING_DAYS, city_settings())
+    reminded = _chase(
+        Case.objects.open().filter(
+            reminded_at__isnull=True, due_date__gte=today, due_date__lte=soon
+        ),
+        stamp="reminded_at",
+        action="reminded",
+        recipients=lambda case: list(department_members([case.department_id])),
+        title=_("An answer is due on %(date)s: %(title)s"),
     )
-    for case in due_soon.iterator():
-        with transaction.atomic():
-            case = _locked(case)
-            if case.reminded_at is not None:
-                continue
-            case.reminded_at = timezone.now()
-            case.save(update_fields=["reminded_at"])
-            record(case, "reminded", data={"due_date": case.due_date.isoformat()})
-            notify(
-                recipients=list(department_members([case.department_id])),
-                kind="feedback_loop.deadline",
-                title=_("An answer is due on %(date)s: %(title)s"),
-                params={"date": case.due_date.isoformat(), "title": case.title},
-                url=case_url(case),
-            )
-            reminded += 1
-    overdue = Case.objects.overdue(today).filter(escalated_at__isnull=True)
-    for case in overdue.iterator():
-        with transaction.atomic():
-            case = _locked(case)
-            if case.escalated_at is not None:
-                continue
-            case.escalated_at = timezone.now()
-            case.save(update_fields=["escalated_at"])
-            record(case, "escalated", data={"due_date": case.due_date.isoformat()})
-            notify(
-                recipients=list(taskforce_members()),
-                kind="feedback_loop.deadline",
-                title=_("Overdue since %(date)s: %(title)s"),
-                params={"date": case.due_date.isoformat(), "title": case.title},
-                url=case_url(case),
-            )
-            _after_commit(case)
-            escalated += 1
+    escalated = _chase(
+        Case.objects.overdue(today).filter(escalated_at__isnull=True),
+        stamp="escalated_at",
+        action="escalated",
+        recipients=lambda case: list(taskforce_members()),
+        title=_("Overdue since %(date)s: %(title)s"),
+    )
     return {"reminded": reminded, "escalated": escalated}
 
 

@@ -49,7 +49,7 @@ from .models import (
     Department,
 )
 
-PER_PAGE = 50
+PER_PAGE = 25
 HOW_USED_PER_PAGE = 100
 PRINT_PER_PAGE = 1000
 

@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -205,11 +205,18 @@ def report(request, page):
         .annotate(n=Count("pk"))
         .order_by()
     )
+    themes = (
+        Theme.objects.filter(consultation=page)
+        .annotate(n=Count("answers", filter=Q(answers__hidden_at__isnull=True)))
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+    )
     context = _context(
         request,
         page,
         surveys=surveys,
         polls=polls,
+        themes=themes,
         comment_count=comments,
         arguments_for=arguments.get(Side.FOR, 0),
         arguments_against=arguments.get(Side.AGAINST, 0),
@@ -774,8 +781,6 @@ def document_detail(request, page, document_id):
 
 
 def _visible_comments():
-    from django.db.models import Q
-
     return Q(comments__hidden_at__isnull=True)
 
 

@@ -142,10 +142,22 @@ def test_report_page_after_close(client, make_page, resident, role_user):
         entered_by=staff,
         answers={"transport": "bus"},
     )
+    response, _ = services.response_submit(
+        survey=survey,
+        respondent=None,
+        channel="paper",
+        entered_by=staff,
+        answers={"transport": "bus", "idea": "Trees"},
+    )
+    theme = services.theme_add(consultation=page, name="Greenery", by=staff)
+    services.answer_moderate(
+        answer=response.answer_rows.get(text="Trees"), by=staff, themes=[theme]
+    )
     response = client.get(f"{page.url}report/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "1 response to" in html and "On paper: 1" in html
+    assert "2 responses to" in html and "On paper: 2" in html
+    assert "Themes in the written answers" in html and "Greenery" in html
     open_page = make_page("open", title="Still open")
     client.force_login(resident)
     assert client.get(f"{open_page.url}report/").status_code == 403

@@ -73,6 +73,39 @@ def _idea_challenge(stdout, home):
     return challenge
 
 
+# Filled by _process_app_notes with the round and question the other apps' demos made.
+PROCESS_DATA: dict = {}
+
+
+def _process_app_notes() -> list:
+    """A budget proposal and a survey answer from the workshop, when the budgeting and
+    consultations demos made a round and a survey with a text question."""
+    from budgeting.models import BudgetRoundPage
+    from consultations.models import Question
+
+    notes = []
+    round_page = BudgetRoundPage.objects.live().order_by("pk").first()
+    if round_page is not None:
+        PROCESS_DATA["proposal"] = {"round": round_page, "estimated_cost": 18_000}
+        notes.append(
+            ("proposal", "Benches along the river", "Ten benches with backs.", "Table 4", 7)
+        )
+    question = (
+        Question.objects.filter(
+            kind__in=("short_text", "long_text"), survey__consultation__live=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    if (
+        question is not None
+        and not question.survey.questions.filter(required=True).exclude(pk=question.pk).exists()
+    ):
+        PROCESS_DATA["survey_answer"] = {"question": question}
+        notes.append(("survey_answer", "", "Quieter streets at night.", "Table 2", 3))
+    return notes
+
+
 def build_demo(*, stdout, home, users):
     """Idempotent: finds what an earlier run made instead of adding it twice."""
     from . import services
@@ -195,6 +228,7 @@ def build_demo(*, stdout, home, users):
         ("comment", "", "Keep the square open for the market on Saturdays.", "Table 3", 3),
         ("note", "", "Several people asked for the report in Arabic.", "", 1),
     ]
+    notes += _process_app_notes()
     if facilitator is not None:
         for number, (kind, title, text, table, people) in enumerate(notes):
             services.input_log(
@@ -203,7 +237,11 @@ def build_demo(*, stdout, home, users):
                 kind=kind,
                 title=title,
                 text=text,
-                data={"challenge": challenge, "tally": 17 if kind == "dot_vote" else 0},
+                data={
+                    "challenge": challenge,
+                    "tally": 17 if kind == "dot_vote" else 0,
+                    **PROCESS_DATA.get(kind, {}),
+                },
                 source_detail=table,
                 people_count=people,
                 language="en",

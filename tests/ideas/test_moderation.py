@@ -325,3 +325,18 @@ def test_the_check_step_suggests_open_ideas_only(client, challenge, make_idea, m
     )
     assert response.status_code == 200
     assert [idea.pk for idea in response.context["similar"]] == [kept.pk]
+
+
+def test_status_e_mail_is_plain_text_with_the_words_as_typed(
+    challenge, make_idea, author, mailoutbox, django_capture_on_commit_callbacks
+):
+    idea = make_idea(challenge, title='Benches <b>& "shade"</b>')
+    with django_capture_on_commit_callbacks(execute=True):
+        services.idea_status_set(
+            idea=idea, status="accepted", answer="Yes <script>x</script>", by=None
+        )
+    message = mailoutbox[-1]
+    assert message.to == [author.email]
+    assert not getattr(message, "alternatives", [])  # no HTML part that could run markup
+    assert 'Benches <b>& "shade"</b>' in message.subject
+    assert "Yes <script>x</script>" in message.body

@@ -78,7 +78,7 @@ def test_editor_creates_a_process_with_phases(editor_client, home_page):
     [
         ([("dummy_process.collect", 0, 10), ("dummy_process.review", 5, 20)], "overlap"),
         ([("dummy_process.collect", 10, 5)], "must end after it starts"),
-        ([("budgeting.vote", 0, 5)], "Unknown phase type"),
+        ([("nowhere.vote", 0, 5)], "Unknown phase type"),
     ],
 )
 def test_admin_refuses_invalid_phases_and_keeps_the_input(

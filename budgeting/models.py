@@ -155,6 +155,17 @@ class BudgetRoundPage(RoutablePageMixin, ProcessPage):
         parts = [p.strip() for p in self.rank_points.split(",") if p.strip()]
         return tuple(int(p) for p in parts) if parts else None
 
+    def counting_scores(self):
+        """What a ballot gives each project it names, as the counting engine's `scores` argument.
+
+        Ranked rounds use their points per rank and cumulative rounds the points voters spread.
+        Rounds imported from pabulib count as pabutools does (one vote per project named), so
+        that their outcomes compare with the published ones.
+        """
+        if self.ballot_type == BallotType.CUMULATIVE and not self.pabulib_meta:
+            return "points"
+        return self.rank_scores()
+
     def budget_rows(self) -> list:
         """The district budgets with their districts, read once per page instance."""
         rows = getattr(self, "_budget_rows", None)

@@ -131,7 +131,7 @@ def count_pot(round_page, district_id, budget, rule, tie_order, ballots, progres
         tie_order=tie_order,
         tie_key=round_page.tie_lot or None,
         threshold=_threshold(round_page) if rule == "greedy-threshold" else None,
-        scores=round_page.rank_scores(),
+        scores=round_page.counting_scores(),
         progress=progress,
     )
     votes = dict.fromkeys(by_project_id, 0)

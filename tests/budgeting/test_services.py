@@ -17,6 +17,7 @@ from budgeting.models import (
     VoterRecord,
     VotingCode,
 )
+from budgeting.tasks import run_tally
 from civitas.core.errors import Conflict, DomainError, NotAllowed
 from civitas.notifications.models import Notification
 from tests.factories import UserFactory
@@ -380,6 +381,31 @@ def test_cumulative_total_points(make_round_page, make_proposal, resident):
         round=round_page, voter=voter, district_id=None, selection=[(a.pk, 6), (b.pk, "4")]
     )
     assert Ballot.objects.get().points == [6, 4]
+
+
+def test_cumulative_rounds_are_decided_by_points_not_by_supporters(
+    make_round_page, make_proposal, districts
+):
+    round_page = make_round_page(
+        "vote", ballot_type=BallotType.CUMULATIVE, points=10, total_budget=60_000
+    )
+    many_points = make_proposal(round_page, title="Many points", cost=50_000)
+    many_people = make_proposal(round_page, title="Many people", cost=50_000)
+    voters = [UserFactory(district=districts[0]) for _ in range(3)]
+    ballots = [[(many_points.pk, 10)], [(many_people.pk, 1)], [(many_people.pk, 1)]]
+    for user, selection in zip(voters, ballots, strict=True):
+        services.ballot_cast(
+            round=round_page,
+            voter=voter_of(round_page, user),
+            district_id=None,
+            selection=selection,
+        )
+    services.voting_close(round=round_page, by=None)
+    tally = services.tally_request(round=round_page, by=None, rule="greedy")
+    run_tally.call(tally_id=tally.pk)
+    tally.refresh_from_db()
+    (city_pot,) = [pot for pot in tally.pots if pot["district"] is None]
+    assert city_pot["winners"] == [many_points.pk]
 
 
 # --- verification ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from civitas.accounts.models import Role, User
+from civitas.accounts.models import SCOPED_ROLES, Role, RoleAssignment, User
 from civitas.accounts.services import role_assign, terms_accept
 from civitas.core.models import CitySettings
 from civitas.home.models import ContentPage, HomePage
@@ -146,7 +146,13 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s)" % password))
         for email, _name, role in DEMO_USERS:
             note = ""
-            if role in (Role.FACILITATOR, Role.DEPARTMENT_MEMBER):
-                note = "  (scoped role: assigned to an event/department once those exist)"
+            if role in SCOPED_ROLES:
+                scopes = [
+                    assignment.scope_label()
+                    for assignment in RoleAssignment.objects.filter(
+                        user__email=email, role=role
+                    ).select_related("scope_type")
+                ]
+                note = "  (%s)" % ", ".join(scopes) if scopes else "  (no scope assigned yet)"
             self.stdout.write(f"  {role.label:<18} {email}{note}")
         self.stdout.write("  Admin: /admin/   Site: /   API docs: /api/v1/docs")

@@ -108,7 +108,7 @@ def _text(value, limit: int) -> str:
     if len(text) > limit:
         raise Invalid(
             ngettext(
-                "Keep it under %(limit)d character.",
+                "Keep it under %(limit)d character (this has %(length)d).",
                 "Keep it under %(limit)d characters (this has %(length)d).",
                 limit,
             )

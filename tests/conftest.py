@@ -1,9 +1,45 @@
 """Fixtures shared by every test package."""
 
+import json
+
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
 from wagtail.models import Locale, Page, Site
 
 from civitas.home.models import HomePage
+
+_migrated_snapshot: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with a snapshot of what its migrations created (see migrated_data)."""
+    with django_db_blocker.unblock():
+        rows = json.loads(connection.creation.serialize_db_to_string())
+    # Content types first: saving other rows fires handlers that look content types up, and a
+    # lookup that finds none creates one under a new id, which the snapshot's row collides with.
+    rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+    _migrated_snapshot["default"] = json.dumps(rows)
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """A transactional test starting from the data migrations created (groups, root page...).
+
+    Django's serialized_rollback reloads that data on top of what the previous transactional
+    test's flush recreated (content types and permissions with new ids), which collides on their
+    unique names; here the tables are emptied first, then the snapshot is loaded.
+    """
+    # Sequences keep counting (as Django's own test flush does), so new rows never reuse the
+    # snapshot's ids.
+    call_command(
+        "flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False
+    )
+    ContentType.objects.clear_cache()
+    connection.creation.deserialize_db_from_string(_migrated_snapshot["default"])
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

@@ -71,6 +71,11 @@ def browser(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _starts_from_migrated_data(migrated_data):
+    """Every journey starts from the database as its migrations left it."""
+
+
+@pytest.fixture(autouse=True)
 def _needs_browser():
     # Every test here needs the browser: without one the whole package skips, with the reason.
     reason = why_not_runnable()

@@ -13,7 +13,7 @@ from tests.factories import UserFactory
 
 from .helpers import assert_accessible, tab_to
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery"
 

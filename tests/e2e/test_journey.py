@@ -10,7 +10,7 @@ from tests.site.pages import populate
 
 from .helpers import assert_accessible, first_link, tab_to, type_into
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "amina@example.org"
 PASSWORD = "kind-river-lantern-42"

@@ -9,7 +9,7 @@ from tests.site.pages import populate
 
 from .helpers import assert_accessible, transferred_bytes
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 BUDGET = 100 * 1024
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from civitas.core.errors import DomainError
+from civitas.core.exports import safe_cell
 
 from . import secrecy, services
 from .forms import (
@@ -755,21 +756,12 @@ def results(request, round_page):
     return TemplateResponse(request, "budgeting/results.html", context)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def _csv_response(filename: str, rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     for row in rows:
-        writer.writerow([csv_safe(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
     return response
 
 

@@ -8,21 +8,12 @@ import csv
 
 from django.utils.translation import gettext as _
 
+from civitas.core.exports import safe_cell
 from civitas.participation.models import Channel
 
 from .models import AgeBand, QuestionKind, Response, ResponseStatus
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 CHUNK = 2000
-
-
-def safe_cell(value):
-    """`value` as a spreadsheet may show it without running it as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _columns(questions):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from civitas.core.errors import DomainError
+from civitas.core.exports import safe_cell
 from civitas.core.working_days import holiday_calendar, is_working_day
 
 from . import selectors, services
@@ -277,16 +278,19 @@ def export_csv(request):
     for case in cases.select_related("department", "topic", "district").order_by("pk").iterator():
         writer.writerow(
             [
-                case.pk,
-                case.state,
-                case.priority,
-                case.department.name if case.department else "",
-                case.topic.name if case.topic else "",
-                case.district.name if case.district else "",
-                case.title,
-                case.created_at.isoformat(),
-                case.due_date.isoformat() if case.due_date else "",
-                case.answered_at.isoformat() if case.answered_at else "",
+                safe_cell(cell)
+                for cell in (
+                    case.pk,
+                    case.state,
+                    case.priority,
+                    case.department.name if case.department else "",
+                    case.topic.name if case.topic else "",
+                    case.district.name if case.district else "",
+                    case.title,
+                    case.created_at.isoformat(),
+                    case.due_date.isoformat() if case.due_date else "",
+                    case.answered_at.isoformat() if case.answered_at else "",
+                )
             ]
         )
     return response
@@ -578,7 +582,7 @@ def dashboard_csv(request):
             writer.writerow(
                 [
                     {"departments": "department", "processes": "process"}[group],
-                    row["name"],
+                    safe_cell(row["name"]),
                     *(row[c] for c in columns),
                 ]
             )

@@ -5,17 +5,11 @@ import csv
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from civitas.core.exports import safe_cell
+
 from .selectors import filtered_ideas
 
-# A cell starting with one of these is a formula to spreadsheets (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
-
-
-def safe_cell(value) -> str:
-    """The value as text, prefixed with a quote when a spreadsheet would run it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class _Echo:

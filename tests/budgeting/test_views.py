@@ -16,8 +16,8 @@ from budgeting.models import (
     Tally,
     VoterRecord,
 )
-from budgeting.views import csv_safe
 from civitas.accounts.models import Role
+from civitas.core.exports import safe_cell
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -352,9 +352,9 @@ def test_counting_is_refused_while_voting_is_open(round_page):
 
 
 def test_csv_cells_never_start_a_formula():
-    assert csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert csv_safe("-3") == "'-3" and csv_safe("@x") == "'@x"
-    assert csv_safe("Trees") == "Trees" and csv_safe(None) == ""
+    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert safe_cell("-3") == "'-3" and safe_cell("@x") == "'@x"
+    assert safe_cell("Trees") == "Trees" and safe_cell(None) == ""
 
 
 def test_results_explain_equal_shares_round_by_round(

@@ -41,6 +41,12 @@ def test_taskforce_inbox_opens_on_triage(client, taskforce, two_cases, submit, c
     assert {c.pk for c in response.context["cases"]} == {waiting.pk, *(c.pk for c in two_cases)}
 
 
+def test_case_export_never_hands_a_formula_to_spreadsheets(client, taskforce, submit, case_of):
+    case_of(submit(title="=HYPERLINK(1)"))
+    csv = login(client, taskforce).get(reverse("feedback_loop:export"), {"state": ""})
+    assert "'=HYPERLINK(1)" in csv.content.decode()
+
+
 def test_department_member_sees_only_theirs(client, streets_member, two_cases, streets, parks):
     streets_case, parks_case = two_cases
     login(client, streets_member)

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from civitas.core.exports import safe_cell
 from civitas.interactions import services as interactions
 from ideas import services
-from ideas.export import safe_cell
 from ideas.models import IdeasIndexPage
 from tests.factories import DistrictFactory, TopicFactory, UserFactory
 
@@ -162,7 +162,7 @@ class TestExport:
             ("\rx", "'\rx"),
             ("plain", "plain"),
             (None, ""),
-            (3, "3"),
+            (3, 3),
         ],
     )
     def test_safe_cell(self, value, expected):

@@ -6,12 +6,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.images import clean_photo
 from civitas.core.text import validate_clean_text
 from civitas.participation.models import District
 
 from .input_kinds import input_kinds
 from .models import ACCESSIBILITY_FEATURES, AgeBand, EventKind
-from .photos import clean_photo
 
 MAX_PHOTOS = 4
 

@@ -287,7 +287,8 @@ def input_log(
 
     The kind's handler hands it to its owning app (an idea goes through ideas' service) in
     the same transaction. The same `submission_key` returns the first result, so a console
-    that syncs twice logs once. `photos` are files already cleaned by ``photos.clean_photo``.
+    that syncs twice logs once. `photos` are files already cleaned by
+    ``civitas.core.images.clean_photo``.
     Callers check ``events.log_input``.
     """
     if kind not in input_kinds:

@@ -1,4 +1,4 @@
-"""Photos of flip charts: only real images, re-encoded so no metadata (GPS, camera) is kept."""
+"""Uploaded photos: only real images, re-encoded so no metadata (GPS, camera) is kept."""
 
 import io
 import uuid

@@ -291,6 +291,24 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 
+# Maps (civitas/core/static/civitas/map.js): the tile server and its attribution; an empty URL
+# turns tiles off and maps show their plain list of places. Its host is allowed in img-src.
+CIVITAS_MAP_TILE_URL = os.environ.get(
+    "CIVITAS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+CIVITAS_MAP_TILE_ATTRIBUTION = os.environ.get(
+    "CIVITAS_MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+# The city's bounding box "south,west,north,east": maps open on it and points outside it are
+# refused by the services that take a location.
+CIVITAS_MAP_BOUNDS = tuple(
+    float(value)
+    for value in os.environ.get("CIVITAS_MAP_BOUNDS", "50.76,4.24,50.92,4.49").split(",")
+)
+# The origin of the tile URL; a "{s}" subdomain placeholder becomes a CSP wildcard.
+_map_tile_origin = "/".join(CIVITAS_MAP_TILE_URL.replace("{s}", "*").split("/")[:3])
+
 # Content Security Policy: no inline scripts or styles on public pages; the Wagtail admin gets
 # the allowances it needs in civitas.core.middleware.CivitasCSPMiddleware.
 CONTENT_SECURITY_POLICY = {
@@ -298,7 +316,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([_map_tile_origin] if _map_tile_origin else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'", "ws:", "wss:"],
         "frame-ancestors": ["'none'"],

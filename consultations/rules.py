@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from civitas.accounts.models import Role
 from civitas.accounts.roles import role_set
-
 from civitas.participation.predicates import (
     is_administrator,
     is_editor,

@@ -5,6 +5,7 @@ value) and writes text that pabutools parses back to the same election.
 """
 
 import csv
+import gc
 import io
 import os
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from budgeting.counting.instance import VOTE_TYPES, Ballot, Instance, Project, whole_number
 
 SECTIONS = ("meta", "projects", "votes")
+SECTION_INITIALS = frozenset("mpvMPV \t")
 PROJECT_FIELDS = {"project_id", "cost", "name", "category", "categories", "target", "targets"}
 BALLOT_FIELDS = {"voter_id", "vote", "points"}
 
@@ -50,6 +52,18 @@ def _value(cell: str) -> str | None:
 
 def parse(source) -> Instance:
     """Read a pabulib election from a path, its text, or a file object; raise PabulibError."""
+    # Parsing builds a few objects per ballot and none of them form cycles: the cyclic garbage
+    # collector would only rescan them, again and again (half the time on a big city's file).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(source)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(source) -> Instance:
     try:
         text = _read_text(source)
     except UnicodeDecodeError as exc:
@@ -63,10 +77,13 @@ def parse(source) -> Instance:
     header: list[str] = []
     seen: set[str] = set()
     vote_type = None
-    vote_col = points_col = voter_col = None
-    ballot_extra_cols: list[tuple[int, str]] = []
+    ballot_rows = None
+    pending = None  # a section row met by the ballot loop
     try:
-        for row in reader:
+        while True:
+            row, pending = (pending, None) if pending is not None else (next(reader, None), None)
+            if row is None:
+                break
             line = reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
@@ -87,14 +104,9 @@ def parse(source) -> Instance:
                     vote_type = (meta.get("vote_type") or "approval").lower()
                     if vote_type not in VOTE_TYPES:
                         raise PabulibError(f"unknown vote_type {vote_type!r}", line)
-                    vote_col = header.index("vote")
-                    voter_col = header.index("voter_id") if "voter_id" in header else None
-                    points_col = header.index("points") if "points" in header else None
-                    if vote_type in ("cumulative", "scoring") and points_col is None:
+                    if vote_type in ("cumulative", "scoring") and "points" not in header:
                         raise PabulibError(f"{vote_type} votes need a points column", line)
-                    ballot_extra_cols = [
-                        (i, h) for i, h in enumerate(header) if h not in BALLOT_FIELDS
-                    ]
+                    ballot_rows = _BallotRows(header, projects, vote_type, ballots)
                 continue
             if section is None:
                 raise PabulibError("the file must start with a META section", line)
@@ -108,19 +120,9 @@ def parse(source) -> Instance:
                     raise PabulibError(f"project {project.id!r} appears twice", line)
                 projects[project.id] = project
             else:
-                ballots.append(
-                    _ballot(
-                        row,
-                        line,
-                        projects,
-                        vote_type,
-                        vote_col,
-                        voter_col,
-                        points_col,
-                        ballot_extra_cols,
-                        len(ballots),
-                    )
-                )
+                ballot_rows.add(row, line)
+                # The rest of the section in a tight loop, until another section starts.
+                pending = ballot_rows.read(reader)
     except csv.Error as exc:
         raise PabulibError(f"bad CSV: {exc}", reader.line_num) from None
     for name in SECTIONS:
@@ -169,39 +171,96 @@ def _project(header: list[str], row: list[str], line: int) -> Project:
     )
 
 
-def _ballot(row, line, projects, vote_type, vote_col, voter_col, points_col, extra_cols, index):
-    # The hot loop of parsing: hundreds of thousands of rows for a big city.
-    width = len(row)
-    vote = _value(row[vote_col]) if vote_col < width else None
-    choices = tuple(filter(None, map(str.strip, vote.split(",")))) if vote else ()
-    if not projects.keys() >= set(choices):
-        unknown = next(c for c in choices if c not in projects)
-        raise PabulibError(f"the vote names an unknown project {unknown!r}", line)
-    if vote_type == "choose-1" and len(choices) > 1:
-        raise PabulibError("a choose-1 vote names more than one project", line)
-    points = None
-    if vote_type in ("cumulative", "scoring"):
-        raw = _value(row[points_col]) if points_col < width else None
+class _Cells(dict):
+    """Cell text -> its value (see _value); ballot files repeat the same few texts."""
+
+    def __missing__(self, cell):
+        value = self[cell] = _value(cell)
+        return value
+
+
+class _BallotRows:
+    """Reads VOTES rows into Ballots: the hot loop of parsing (a big city has 100,000s)."""
+
+    def __init__(self, header, projects, vote_type, ballots):
+        self.ids = frozenset(projects)
+        self.vote_type = vote_type
+        self.ballots = ballots
+        self.vote_col = header.index("vote")
+        self.voter_col = header.index("voter_id") if "voter_id" in header else None
+        self.points_col = header.index("points") if "points" in header else None
+        self.extra_cols = [(i, h) for i, h in enumerate(header) if h not in BALLOT_FIELDS]
+        self.width = len(header)
+        self.cells = _Cells()
+        self.choices: dict[str, tuple[str, ...]] = {}  # vote cell -> checked choices
+
+    def _choices(self, cell: str, line: int) -> tuple[str, ...]:
+        choices = tuple(cell.split(","))
+        if not self.ids.issuperset(choices):  # spaces, empty items, "none" or unknown ids
+            vote = _value(cell)
+            choices = tuple(filter(None, map(str.strip, vote.split(",")))) if vote else ()
+            if not self.ids.issuperset(choices):
+                unknown = next(c for c in choices if c not in self.ids)
+                raise PabulibError(f"the vote names an unknown project {unknown!r}", line)
+        if self.vote_type == "choose-1" and len(choices) > 1:
+            raise PabulibError("a choose-1 vote names more than one project", line)
+        self.choices[cell] = choices
+        return choices
+
+    def _points(self, row, width, choices, line):
+        raw = _value(row[self.points_col]) if self.points_col < width else None
         cells = list(filter(None, map(str.strip, raw.split(",")))) if raw else []
         if len(cells) != len(choices):
             raise PabulibError(f"{len(choices)} projects but {len(cells)} points in the vote", line)
         try:
-            points = tuple(whole_number(c, "points") for c in cells)
+            return tuple(whole_number(c, "points") for c in cells)
         except ValueError as exc:
             raise PabulibError(str(exc), line) from None
-    voter_id = _value(row[voter_col]) if voter_col is not None and voter_col < width else None
-    extra = {}
-    for i, key in extra_cols:
-        if i < width:
-            value = _value(row[i])
-            if value is not None:
-                extra[key] = value
-    ballot = object.__new__(Ballot)
-    # Frozen dataclass: fill the fields directly, as its __init__ would, at a fraction of the cost.
-    ballot.__dict__.update(
-        voter_id=voter_id or str(index + 1), choices=choices, points=points, extra=extra
-    )
-    return ballot
+
+    def read(self, reader) -> list[str] | None:
+        """Add every row of `reader` up to the next section; return that section's row."""
+        add = self.add
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            first = row[0]
+            if (
+                first[:1] in SECTION_INITIALS
+                and first.strip().lower() in SECTIONS
+                and (len(row) == 1 or not any(row[1:]))
+            ):
+                return row
+            add(row, reader.line_num)
+        return None
+
+    def add(self, row: list[str], line: int) -> None:
+        width = len(row)
+        cell = row[self.vote_col] if self.vote_col < width else ""
+        choices = self.choices.get(cell)
+        if choices is None:
+            choices = self._choices(cell, line)
+        points = None
+        if self.points_col is not None and self.vote_type in ("cumulative", "scoring"):
+            points = self._points(row, width, choices, line)
+        voter_col = self.voter_col
+        voter_id = _value(row[voter_col]) if voter_col is not None and voter_col < width else None
+        cells = self.cells
+        extra = {}
+        for i, key in self.extra_cols:
+            if i < width:
+                value = cells[row[i]]
+                if value is not None:
+                    extra[key] = value
+        ballot = object.__new__(Ballot)
+        # Frozen dataclass: fill the fields directly, as its __init__ would, at a fraction of
+        # the cost.
+        ballot.__dict__.update(
+            voter_id=voter_id or str(len(self.ballots) + 1),
+            choices=choices,
+            points=points,
+            extra=extra,
+        )
+        self.ballots.append(ballot)
 
 
 def _cell(value) -> str:

@@ -23,6 +23,8 @@ from wagtail.models import Orderable
 from civitas.core.text import validate_clean_text
 from civitas.participation.models import Contribution, ProcessPage
 
+from .blocks import body_blocks
+
 # --- the page ------------------------------------------------------------------------------
 
 
@@ -51,7 +53,18 @@ class ConsultationPage(RoutablePageMixin, ProcessPage):
         help_text=_("Findings and what happens next, published with the report phase."),
     )
 
-    content_panels = [*ProcessPage.content_panels, FieldPanel("report_summary")]
+    body = StreamField(
+        body_blocks(),
+        blank=True,
+        verbose_name=_("more on the page"),
+        help_text=_("Text and quick polls (also of other consultations) shown below the parts."),
+    )
+
+    content_panels = [
+        *ProcessPage.content_panels,
+        FieldPanel("body"),
+        FieldPanel("report_summary"),
+    ]
 
     class Meta:
         verbose_name = _("consultation")

@@ -160,6 +160,28 @@ def free_text_answers(question, *, search: str = "", theme=None, include_hidden:
     return answers.prefetch_related("themes").order_by("-pk")
 
 
+def poll_state(user, poll) -> dict:
+    """What a poll box shows to `user`: their vote, whether it is closed, whether they may vote,
+    the results (bars, or None while hidden by the poll's setting) and "results later"."""
+    from .models import PollResults
+
+    vote = (
+        PollVote.objects.filter(poll=poll, author=user).first() if user.is_authenticated else None
+    )
+    closed = not poll.consultation.allows("vote")
+    show = (poll.results_shown == PollResults.AFTER_VOTE and vote is not None) or (
+        closed and poll.consultation.status() != "upcoming"
+    )
+    return {
+        "poll": poll,
+        "vote": vote,
+        "closed": closed,
+        "can_vote": vote is None and user.has_perm("consultations.vote_poll", poll),
+        "bars": poll_counts(poll) if show else None,
+        "results_later": not show and vote is not None,
+    }
+
+
 def poll_counts(poll) -> list[Bar]:
     counts = dict(
         PollVote.objects.filter(poll=poll).values_list("choice").annotate(n=Count("pk")).order_by()

@@ -6,7 +6,7 @@ from .models import ConsultationPage, Debate, DraftDocument, Poll, Question, Sur
 @register(ConsultationPage)
 class ConsultationPageTR(TranslationOptions):
     # Inherits the translated fields of ProcessPage (intro).
-    fields = ("report_summary",)
+    fields = ("body", "report_summary")
 
 
 @register(Survey)

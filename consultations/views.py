@@ -40,8 +40,6 @@ from .models import (
     Paragraph,
     ParagraphComment,
     Poll,
-    PollResults,
-    PollVote,
     Question,
     QuestionKind,
     Response,
@@ -50,7 +48,7 @@ from .models import (
     Survey,
     Theme,
 )
-from .selectors import CHANNEL_GROUPS, free_text_answers, poll_counts
+from .selectors import CHANNEL_GROUPS, free_text_answers, poll_counts, poll_state
 
 PAPER_CHANNELS = [
     (Channel.PAPER, Channel.PAPER.label),
@@ -110,23 +108,7 @@ def _back(request, fallback: str) -> str:
 
 
 def _poll_state(request, poll):
-    """What the poll box shows to this person: voted?, results or not, the form or why not."""
-    user = request.user
-    vote = (
-        PollVote.objects.filter(poll=poll, author=user).first() if user.is_authenticated else None
-    )
-    closed = not poll.consultation.allows("vote")
-    show = (poll.results_shown == PollResults.AFTER_VOTE and vote is not None) or (
-        closed and poll.consultation.status() != "upcoming"
-    )
-    return {
-        "poll": poll,
-        "vote": vote,
-        "closed": closed,
-        "can_vote": vote is None and user.has_perm("consultations.vote_poll", poll),
-        "bars": poll_counts(poll) if show else None,
-        "results_later": not show and vote is not None,
-    }
+    return poll_state(request.user, poll)
 
 
 def overview(request, page):

@@ -8,6 +8,7 @@ reaches only its own department's cases, and any other case is answered 404.
 import datetime as dt
 
 from django.db.models import Q
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -21,6 +22,9 @@ router = Router(tags=["feedback loop"])
 prefix = "feedback"
 
 
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
 class DepartmentTokenAuth(HttpBearer):
     """A department's API token; the request's `auth` is the department."""
 
@@ -32,7 +36,13 @@ class DepartmentTokenAuth(HttpBearer):
             .filter(token_hash=hash_token(token), revoked_at__isnull=True)
             .first()
         )
-        return found.department if found else None
+        if found is None:
+            return None
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at > LAST_USED_PRECISION:
+            # At most one write a minute per token: enough to see which tokens are in use.
+            DepartmentToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        return found.department
 
 
 department_auth = DepartmentTokenAuth()

@@ -145,6 +145,56 @@ class AttachmentForm(forms.Form):
         return upload
 
 
+class ProposalReviewForm(forms.Form):
+    FEASIBILITY = [
+        ("feasible", _("Feasible: it can go on the ballot")),
+        ("not_feasible", _("Not feasible")),
+        ("under_review", _("Still under review")),
+    ]
+    VALUES = {"feasible": True, "not_feasible": False, "under_review": None}
+
+    item = forms.ModelChoiceField(label=_("Proposal"), queryset=None, empty_label=None)
+    feasibility = forms.ChoiceField(
+        label=_("Feasibility"), choices=FEASIBILITY, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Public reason"),
+        required=False,
+        max_length=DEFAULT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with the proposal; required when it is not feasible."),
+    )
+    revised_cost = forms.IntegerField(
+        label=_("Revised cost"),
+        required=False,
+        min_value=1,
+        max_value=10**12,
+        help_text=_("In whole currency units; leave empty to keep the proposer's estimate."),
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda item: item.title or str(item)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("feasibility") == "not_feasible" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the proposal is not feasible."))
+        return data
+
+
+class TokenForm(forms.Form):
+    label = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        help_text=_("Which system uses the token, e.g. “Streets case system”."),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), empty_label=None
+    )
+
+
 class ReceiptForm(forms.Form):
     code = forms.CharField(
         label=_("Receipt code"),

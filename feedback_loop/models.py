@@ -58,10 +58,12 @@ class DepartmentToken(models.Model):
     label = models.CharField(_("label"), max_length=80, validators=[validate_clean_text])
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("department API token")
+        ordering = ["-created_at", "-pk"]
         verbose_name_plural = _("department API tokens")
 
     def __str__(self):
@@ -73,6 +75,18 @@ class DepartmentToken(models.Model):
         raw = "cvt_" + secrets.token_urlsafe(32)
         token = cls.objects.create(department=department, label=label, token_hash=hash_token(raw))
         return token, raw
+
+
+class FreeTextGrouping(models.TextChoices):
+    ANSWER = "answer", _("One case per answer")
+    QUESTION = "question", _("One case per question")
+    THEME = "theme", _("One case per theme (answers without a theme: per question)")
+
+
+TOKEN_ACTIONS = {
+    "issued": _("Department API token issued"),
+    "revoked": _("Department API token revoked"),
+}
 
 
 class ProcessSettings(models.Model):
@@ -94,10 +108,21 @@ class ProcessSettings(models.Model):
         _("the taskforce approves answers before publication"), default=True
     )
     answer_working_days = models.PositiveSmallIntegerField(_("working days to answer"), default=20)
+    free_text_grouping = models.CharField(
+        _("open-text survey answers"),
+        max_length=10,
+        choices=FreeTextGrouping.choices,
+        default=FreeTextGrouping.QUESTION,
+        help_text=_(
+            "How open-text answers become cases when the contribution types include "
+            "consultations.freetext."
+        ),
+    )
 
     panels = [
         FieldPanel("process"),
         FieldPanel("case_sources"),
+        FieldPanel("free_text_grouping"),
         FieldPanel("approval_required"),
         FieldPanel("answer_working_days"),
     ]
@@ -280,6 +305,9 @@ class Case(models.Model):
     channel = models.CharField(_("channel"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
     theme = models.CharField(_("theme"), max_length=120, blank=True)
+    # Set on a case that collects many inputs (a survey question, a theme): while the case is
+    # open, every new input of the group joins it.
+    group_key = models.CharField(max_length=120, blank=True, editable=False)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     out_of_scope_reason = models.TextField(_("public reason"), blank=True)
     merged_into = models.ForeignKey(
@@ -326,6 +354,12 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=~Q(merged_into=models.F("pk")), name="case_not_grouped_into_itself"
             ),
+            # Concurrent inputs of one group settle on one open case.
+            models.UniqueConstraint(
+                fields=["group_key"],
+                condition=~Q(group_key="") & ~Q(state__in=CLOSED_STATES),
+                name="one_open_case_per_group",
+            ),
         ]
 
     def __str__(self):
@@ -344,7 +378,8 @@ class Case(models.Model):
 
 
 class CaseInput(models.Model):
-    """A contribution a case answers; a contribution belongs to one case only."""
+    """A contribution (or one part of it, such as one answer of a survey response) a case
+    answers; each belongs to one case only."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="inputs")
     source = models.CharField(max_length=64)
@@ -352,21 +387,26 @@ class CaseInput(models.Model):
         "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
     )
     object_id = models.PositiveBigIntegerField()
+    # The part of the contribution (a survey question's key); empty for the whole of it.
+    part = models.CharField(max_length=64, blank=True, default="")
     receipt_code = models.CharField(max_length=14, blank=True, db_index=True)
     title = models.CharField(max_length=200, blank=True)
+    # The text of a part (an open-text answer), shown as a sample on a grouped case.
+    text = models.TextField(blank=True)
     url = models.CharField(max_length=400, blank=True)
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        ordering = ["pk"]
         constraints = [
             # The same event delivered twice cannot make a second case.
             models.UniqueConstraint(
-                fields=["content_type", "object_id"], name="one_case_per_contribution"
+                fields=["content_type", "object_id", "part"], name="one_case_per_contribution"
             )
         ]
 
     def __str__(self):
-        return f"{self.source}#{self.object_id}"
+        return f"{self.source}#{self.object_id}{'/' + self.part if self.part else ''}"
 
     @property
     def contribution(self):
@@ -396,6 +436,9 @@ CASE_ACTIONS = {
     "input_hidden": _("Input hidden by moderation"),
     "input_merged": _("Input merged into another by moderation"),
     "api_status": _("Status posted by the department's system"),
+    "inputs_sorted": _("Inputs sorted into theme cases"),
+    "inputs_joined": _("Inputs joined from another case"),
+    "proposal_reviewed": _("Budget proposal reviewed"),
 }
 
 

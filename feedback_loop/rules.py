@@ -66,6 +66,21 @@ def approval_not_required(user, case) -> bool:
     return case is not None and not settings_for_process(case.process_id).approval_required
 
 
+@rules.predicate
+def has_reviewable_input(user, case) -> bool:
+    """The case answers an input whose owning app takes a review (a budget proposal)."""
+    from .sources import reviewable_sources
+
+    if case is None:
+        return False
+    found = getattr(case, "_reviewable", None)
+    if found is None:
+        keys = reviewable_sources()
+        found = case.source in keys or case.inputs.filter(source__in=keys).exists()
+        case._reviewable = found
+    return found
+
+
 is_case_manager = is_administrator | is_taskforce
 
 # No object: the staff area of the feedback loop.
@@ -81,6 +96,11 @@ rules.add_perm(
     "feedback_loop.draft_answer",
     is_open_for_answer & (is_case_manager | is_case_department_member),
 )
+# The department answering a budget proposal's case records its feasibility and cost.
+rules.add_perm(
+    "feedback_loop.review_proposal",
+    is_open_for_answer & (is_case_manager | is_case_department_member) & has_reviewable_input,
+)
 rules.add_perm(
     "feedback_loop.contribute_answer",
     is_open_for_answer & is_contributing_department_member,
@@ -90,5 +110,7 @@ rules.add_perm(
     "feedback_loop.publish_answer",
     is_case_manager | (is_case_department_member & approval_not_required),
 )
+# No object: API tokens of departments' own case systems.
+rules.add_perm("feedback_loop.manage_tokens", is_case_manager)
 # Object: the Department.
 rules.add_perm("feedback_loop.view_department", is_case_manager | is_member_of_department)

@@ -231,16 +231,55 @@ def how_used_order(cases):
     return cases.order_by("topic__name", "department__name", "-created_at", "pk")
 
 
+SAMPLE_INPUTS = 5
+
+
+def with_input_samples(cases: list, size: int = SAMPLE_INPUTS, count: bool = True) -> list:
+    """Give each case `sample_inputs` (its first `size` inputs) and, with `count`, `input_count`
+    and `more_inputs`: a case that groups hundreds of answers shows a few of them. Two queries
+    (one without `count`), whatever the group sizes."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    from .models import CaseInput
+
+    ids = [case.pk for case in cases]
+    counts = (
+        dict(
+            CaseInput.objects.filter(case_id__in=ids)
+            .order_by()
+            .values_list("case_id")
+            .annotate(n=Count("pk"))
+        )
+        if count
+        else {}
+    )
+    samples: dict = {}
+    rows = (
+        CaseInput.objects.filter(case_id__in=ids)
+        .annotate(rank=Window(RowNumber(), partition_by=F("case_id"), order_by=F("pk").asc()))
+        .filter(rank__lte=size)
+        .order_by("case_id", "pk")
+    )
+    for item in rows:
+        samples.setdefault(item.case_id, []).append(item)
+    for case in cases:
+        case.sample_inputs = samples.get(case.pk, [])
+        case.input_count = counts.get(case.pk, len(case.sample_inputs))
+        case.more_inputs = max(0, case.input_count - len(case.sample_inputs))
+    return cases
+
+
 def how_used_groups(cases):
-    """Cases (one page of them) grouped by theme (or topic) and department, each with its
-    inputs and, once published, its decision and answer. Two queries."""
+    """Cases (one page of them) grouped by theme (or topic) and department, each with a sample
+    of its inputs and their number and, once published, its decision and answer. Four
+    queries."""
     from django.db.models import Prefetch
 
-    from .models import Attachment, CaseInput
+    from .models import Attachment
 
     cases = list(
         cases.select_related("department", "topic", "answer").prefetch_related(
-            Prefetch("inputs", queryset=CaseInput.objects.order_by("pk")),
             Prefetch(
                 "attachments",
                 queryset=Attachment.objects.filter(public=True),
@@ -248,6 +287,7 @@ def how_used_groups(cases):
             ),
         )
     )
+    with_input_samples(cases)
     groups: dict = {}
     for case in cases:
         case.public_answer = case.answer_or_none if case.state == CaseState.PUBLISHED else None
@@ -262,11 +302,14 @@ def how_used_groups(cases):
 
 def recent_answers(limit: int = 5):
     """The latest published answers, for the home page."""
-    return list(
-        Case.objects.filter(state=CaseState.PUBLISHED)
-        .select_related("answer", "department", "process")
-        .prefetch_related("inputs")
-        .order_by("-answered_at", "-pk")[:limit]
+    return with_input_samples(
+        list(
+            Case.objects.filter(state=CaseState.PUBLISHED)
+            .select_related("answer", "department", "process")
+            .order_by("-answered_at", "-pk")[:limit]
+        ),
+        size=1,
+        count=False,
     )
 
 

@@ -22,6 +22,7 @@ from civitas.core.working_days import add_working_days, working_days_between
 
 from . import live, signals, webhooks
 from .models import (
+    CLOSED_STATES,
     OPEN_STATES,
     Answer,
     AnswerContribution,
@@ -32,6 +33,7 @@ from .models import (
     CaseState,
     Decision,
     Department,
+    DepartmentToken,
     Priority,
     RoutingRule,
 )
@@ -41,7 +43,7 @@ from .selectors import (
     settings_for_process,
     taskforce_members,
 )
-from .sources import SourceAdapter, adapter_for, sources
+from .sources import Group, Snapshot, SourceAdapter, adapter_for, sources
 
 REASON_MAX_LENGTH = 2000
 ANSWER_MAX_LENGTH = 10_000
@@ -135,17 +137,7 @@ def case_open(*, contribution, adapter: SourceAdapter | None = None, route: bool
         return None, False
     try:
         with transaction.atomic():
-            case = Case.objects.create(
-                source=adapter.key,
-                title=snap.title[:200],
-                text=snap.text,
-                topic_id=snap.topic_id,
-                district_id=snap.district_id,
-                process_id=snap.process_id,
-                channel=snap.channel,
-                language=snap.language,
-                theme=snap.theme[:120],
-            )
+            case = _case_from(adapter, snap)
             CaseInput.objects.create(
                 case=case,
                 source=adapter.key,
@@ -155,11 +147,7 @@ def case_open(*, contribution, adapter: SourceAdapter | None = None, route: bool
                 title=snap.title[:200],
                 url=snap.url[:400],
             )
-            record(case, "created", data={"source": adapter.key})
-            signals.case_created.send_on_commit(sender=Case, case=case)
-            _after_commit(case, webhook_event="case.created")
-            if route:
-                case = case_route(case=case)
+            case = _opened(case, adapter, route=route)
     except IntegrityError:
         # Another delivery of the same event won the race: its case is the case.
         found = existing.select_related("case").first()
@@ -167,6 +155,204 @@ def case_open(*, contribution, adapter: SourceAdapter | None = None, route: bool
             raise
         return found.case, False
     return case, True
+
+
+# How often a grouped input looks again after losing a race (another first input of the
+# group, or the same event delivered twice at once); each retry finds the winner's row.
+COLLECT_ATTEMPTS = 5
+# Case states whose inputs may still change (nothing has been told to the public yet).
+UNANSWERED_STATES = (CaseState.NEW, CaseState.TRIAGE, *OPEN_STATES)
+
+
+def _open_group_case(group: Group, *, adapter: SourceAdapter, snap) -> tuple[Case, bool]:
+    """The open case of `group`, locked, or a new one (call inside an atomic block)."""
+    case = (
+        Case.objects.select_for_update()
+        .filter(group_key=group.key)
+        .exclude(state__in=CLOSED_STATES)
+        .first()
+    )
+    if case is not None:
+        return case, False
+    case = _case_from(
+        adapter,
+        snap,
+        group_key=group.key,
+        title=group.title,
+        text=group.text,
+        topic_id=group.topic_id,
+        district_id=group.district_id,
+        channel="",
+        theme=group.theme,
+    )
+    return case, True
+
+
+def _case_from(adapter: SourceAdapter, snap, **fields) -> Case:
+    """A new case with the snapshot's facts, `fields` taking precedence."""
+    values = {
+        "source": adapter.key,
+        "title": snap.title,
+        "text": snap.text,
+        "topic_id": snap.topic_id,
+        "district_id": snap.district_id,
+        "process_id": snap.process_id,
+        "channel": snap.channel,
+        "language": snap.language,
+        "theme": snap.theme,
+        **fields,
+    }
+    values["title"], values["theme"] = values["title"][:200], values["theme"][:120]
+    return Case.objects.create(**values)
+
+
+def _opened(case: Case, adapter: SourceAdapter, *, route: bool = True, **data) -> Case:
+    """Timeline, event, webhook and routing of a case just made (inside its atomic block)."""
+    record(case, "created", data={"source": adapter.key, **data})
+    signals.case_created.send_on_commit(sender=Case, case=case)
+    _after_commit(case, webhook_event="case.created")
+    return case_route(case=case) if route else case
+
+
+def case_collect(
+    *,
+    contribution,
+    part: str,
+    text: str,
+    adapter: SourceAdapter,
+    group=None,
+    title: str = "",
+    theme: str = "",
+) -> tuple[Case | None, bool]:
+    """Put one part of a contribution (an open-text answer: `part` is its question) into the open
+    case of its group, opening and routing that case when there is none, or into a case of its
+    own when `group()` (called once, lazily) gives None; (case or None, added).
+
+    Idempotent per (contribution, part): a repeated event updates the text while the case is
+    unanswered and returns the case. Concurrent first inputs of one group settle on one case
+    (unique open group key). Returns (None, False) when the process takes no such cases.
+    """
+    content_type = ContentType.objects.get_for_model(contribution)
+    existing = CaseInput.objects.filter(
+        content_type=content_type, object_id=contribution.pk, part=part
+    ).select_related("case")
+    found = existing.first()
+    if found is not None:
+        return _refresh_part(found, text), False
+    snap = adapter.snapshot(contribution)
+    if not becomes_case(adapter, snap.process_id):
+        return None, False
+    chosen = group() if callable(group) else group
+    for _attempt in range(COLLECT_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                if chosen is None:
+                    case = _case_from(
+                        adapter, snap, title=title or snap.title, text=text, theme=theme
+                    )
+                    opened = True
+                else:
+                    case, opened = _open_group_case(chosen, adapter=adapter, snap=snap)
+                CaseInput.objects.create(
+                    case=case,
+                    source=adapter.key,
+                    content_type=content_type,
+                    object_id=contribution.pk,
+                    part=part,
+                    receipt_code=snap.receipt_code,
+                    title=(title or snap.title)[:200],
+                    text=text,
+                    url=snap.url[:400],
+                )
+                if opened:
+                    case = _opened(case, adapter, group=chosen.key if chosen else "")
+                else:
+                    _after_commit(case)
+            return case, True
+        except IntegrityError:
+            found = existing.first()
+            if found is not None:
+                return found.case, False
+    raise Conflict(_("The input could not be added to a case; try again."))
+
+
+def _refresh_part(found: CaseInput, text: str) -> Case:
+    """A part delivered again (or changed by its author): keep its newest text while the case
+    has not been answered in public."""
+    if found.text == text:
+        return found.case
+    with transaction.atomic():
+        case = _locked(found.case)
+        if case.state in UNANSWERED_STATES:
+            CaseInput.objects.filter(pk=found.pk).update(text=text)
+            record(case, "input_edited", data={"input": found.pk})
+            _after_commit(case)
+    return case
+
+
+def case_parts_kept(*, contribution, parts, adapter: SourceAdapter) -> int:
+    """The contribution was changed and only `parts` still carry input: the other parts leave
+    the unanswered cases they were in (answered cases keep them). Returns how many left."""
+    content_type = ContentType.objects.get_for_model(contribution)
+    gone = list(
+        CaseInput.objects.filter(
+            content_type=content_type, object_id=contribution.pk, source=adapter.key
+        ).exclude(part__in=set(parts))
+    )
+    removed = 0
+    for item in gone:
+        with transaction.atomic():
+            case = _locked(item.case)
+            if case.state not in UNANSWERED_STATES:
+                continue
+            CaseInput.objects.filter(pk=item.pk).delete()
+            record(case, "input_withdrawn", data={"part": item.part})
+            _after_commit(case)
+            removed += 1
+    return removed
+
+
+def case_sort_by_theme(*, case: Case, by) -> dict:
+    """Move the inputs of an unanswered case that now carry a theme into their theme's open
+    case (opened and routed when missing); {case id: inputs moved}. Inputs without a theme
+    stay. Sorting again moves nothing more."""
+    _require(by, "feedback_loop.triage_case", case)
+    adapter = sources.get(case.source) if case.source in sources else None
+    themes_of = adapter.extra.get("themes_of") if adapter else None
+    if themes_of is None:
+        raise DomainError(_("The inputs of this case have no themes."), code="source")
+    theme_group = adapter.extra["theme_group"]
+    with transaction.atomic():
+        case = _locked(case)
+        if case.state not in UNANSWERED_STATES:
+            raise Conflict(_("The inputs of an answered case stay with it."))
+        items = list(case.inputs.filter(source=adapter.key).exclude(part=""))
+        themes = themes_of((item.object_id, item.part) for item in items)
+        by_group: dict = {}
+        for item in items:
+            theme = themes.get((item.object_id, item.part))
+            if theme is not None:
+                group = theme_group(theme)
+                if group.key != case.group_key:
+                    by_group.setdefault(group.key, (group, []))[1].append(item.pk)
+        moved = {}
+        snap = Snapshot(title="", text="", process_id=case.process_id, language=case.language)
+        for group, ids in by_group.values():
+            try:
+                with transaction.atomic():
+                    target, opened = _open_group_case(group, adapter=adapter, snap=snap)
+            except IntegrityError as exc:
+                raise Conflict(_("Another change to these cases came first; try again.")) from exc
+            CaseInput.objects.filter(pk__in=ids).update(case=target)
+            if opened:
+                target = _opened(target, adapter, group=group.key)
+            record(target, "inputs_joined", by=by, data={"from": case.pk, "count": len(ids)})
+            _after_commit(target)
+            moved[target.pk] = len(ids)
+        if moved:
+            record(case, "inputs_sorted", by=by, data={"to": {str(k): v for k, v in moved.items()}})
+            _after_commit(case)
+    return moved
 
 
 def case_input_changed(*, contribution, adapter: SourceAdapter, action: str) -> Case | None:
@@ -620,6 +806,22 @@ def answer_approve(*, case: Case, by) -> Case:
     return case
 
 
+def contributions_of(inputs) -> dict:
+    """{(content type id, object id): contribution} of the inputs still there, one query per
+    content type."""
+    wanted: dict = {}
+    for item in inputs:
+        wanted.setdefault(item.content_type_id, set()).add(item.object_id)
+    found = {}
+    for type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            continue
+        for pk, obj in model._base_manager.in_bulk(ids).items():
+            found[(type_id, pk)] = obj
+    return found
+
+
 def answer_publish(*, case: Case, by) -> Case:
     """Publish the answer: each input's owning app hears it (and notifies its people), other
     inputs' authors are notified here. Needs approval unless the process switched it off."""
@@ -643,26 +845,80 @@ def answer_publish(*, case: Case, by) -> Case:
         case.state = CaseState.PUBLISHED
         case.answered_at = now
         case.save(update_fields=["state", "answered_at"])
-        to_notify = []
-        for item in case.inputs.select_related("content_type"):
-            if item.source not in sources:
+        inputs = list(case.inputs.all())
+        contributions = contributions_of(inputs)
+        author_ids, told = set(), set()
+        for item in inputs:
+            key = (item.content_type_id, item.object_id)
+            contribution = contributions.get(key)
+            if item.source not in sources or contribution is None or key in told:
                 continue
+            told.add(key)  # one contribution with several parts in the case hears it once
             adapter = sources.get(item.source)
-            contribution = item.contribution
             adapter.publish(contribution, case, answer, by)
-            if not adapter.owner_notifies and getattr(contribution, "author", None):
-                to_notify.append(contribution.author)
-        if to_notify:
+            if not adapter.owner_notifies and getattr(contribution, "author_id", None):
+                author_ids.add(contribution.author_id)
+        if author_ids:
+            from django.contrib.auth import get_user_model
+
             notify(
-                recipients=to_notify,
+                recipients=list(get_user_model().objects.filter(pk__in=author_ids)),
                 kind="feedback_loop.answer_published",
                 title=_("The city answered your input: %(title)s"),
                 params={"title": case.title},
-                url=case.inputs.first().url,
+                url=next((item.url for item in inputs if item.url), "")
+                or (
+                    reverse("feedback_loop:how_used", args=[case.process_id])
+                    if case.process_id
+                    else reverse("feedback_loop:receipt")
+                ),
             )
         record(case, "published", by=by, data={"decision": answer.decision})
         signals.answer_published.send_on_commit(sender=Case, case=case, answer=answer)
         _after_commit(case, webhook_event="case.answered")
+    return case
+
+
+def case_review_proposal(
+    *, case: Case, item: CaseInput, by, feasible: bool | None, reason: str = "", revised_cost=None
+) -> Case:
+    """The department answering a case reviews the budget proposal behind `item` through the
+    budgeting app's review service: feasibility (None: still under review), a public reason
+    (required when not feasible) and a revised cost. Raises NotAllowed, Conflict, DomainError."""
+    reason = _text(reason, code="reason", required=False, limit=REASON_MAX_LENGTH, message="")
+    with transaction.atomic():
+        case = _locked(case)
+        _require(by, "feedback_loop.review_proposal", case)
+        if case.state not in (CaseState.ROUTED, CaseState.ASSIGNED, CaseState.DRAFTED):
+            raise Conflict(_("This case is no longer open for an answer."))
+        adapter = sources.get(item.source) if item.source in sources else None
+        review = adapter.extra.get("review") if adapter else None
+        if item.case_id != case.pk or review is None:
+            raise DomainError(_("Choose a proposal of this case."), code="item")
+        contribution = contributions_of([item]).get((item.content_type_id, item.object_id))
+        if contribution is None:
+            raise Conflict(_("This proposal no longer exists."))
+        reviewed = review(
+            contribution,
+            by=by,
+            feasible=feasible,
+            reason=reason,
+            revised_cost=revised_cost,
+            department_name=case.department.name if case.department else None,
+        )
+        record(
+            case,
+            "proposal_reviewed",
+            by=by,
+            department=case.department,
+            note=reason,
+            data={
+                "input": item.pk,
+                "feasible": feasible,
+                "revised_cost": getattr(reviewed, "revised_cost", None),
+            },
+        )
+        _after_commit(case)
     return case
 
 
@@ -733,6 +989,54 @@ def deadlines_run(*, today: dt.date | None = None) -> dict:
         title=_("Overdue since %(date)s: %(title)s"),
     )
     return {"reminded": reminded, "escalated": escalated}
+
+
+# --- API tokens of departments' own case systems ----------------------------------------
+
+TOKEN_LABEL_MAX_LENGTH = 80
+
+
+def token_issue(*, department: Department, label: str, by) -> tuple[DepartmentToken, str]:
+    """A new API token for `department`; (token, raw value). The raw value is shown once and
+    only its hash is stored."""
+    _require(by, "feedback_loop.manage_tokens")
+    label = _text(
+        label,
+        code="label",
+        required=True,
+        limit=TOKEN_LABEL_MAX_LENGTH,
+        message=_("Give the token a name, such as the system that will use it."),
+    )
+    with transaction.atomic():
+        token, raw = DepartmentToken.issue(department=department, label=label)
+        log(
+            instance=token,
+            action="feedback_loop.token.issued",
+            user=by,
+            title=str(token),
+            data={"department": department.pk, "label": label},
+        )
+    return token, raw
+
+
+def token_revoke(*, token, by):
+    """Revoke a token: the department's system is refused from now on. Revoking twice is
+    harmless (the first revocation stands)."""
+    _require(by, "feedback_loop.manage_tokens")
+    with transaction.atomic():
+        token = DepartmentToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is not None:
+            return token
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        log(
+            instance=token,
+            action="feedback_loop.token.revoked",
+            user=by,
+            title=str(token),
+            data={"department": token.department_id},
+        )
+    return token
 
 
 # --- people -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from . import views
 app_name = "feedback_loop"
 
 urlpatterns = [
+    path("", views.landing, name="landing"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/bulk/", views.bulk, name="bulk"),
     path("inbox/cases.csv", views.export_csv, name="export"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("receipt/", views.receipt_lookup, name="receipt"),
     path("processes/<int:page_id>/", views.how_used, name="how_used"),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -38,7 +38,9 @@ from .forms import (
     InviteForm,
     OutOfScopeForm,
     PriorityForm,
+    ProposalReviewForm,
     ReceiptForm,
+    TokenForm,
 )
 from .models import (
     OPEN_STATES,
@@ -48,7 +50,9 @@ from .models import (
     CaseState,
     Decision,
     Department,
+    DepartmentToken,
 )
+from .sources import reviewable_sources
 
 PER_PAGE = 25
 HOW_USED_PER_PAGE = 100
@@ -307,6 +311,7 @@ ACTION_FORMS = {
     "answer": AnswerForm,
     "contribute": ContributionForm,
     "attach": AttachmentForm,
+    "review": ProposalReviewForm,
 }
 ACTION_PERMS = {
     "assign": "feedback_loop.triage_case",
@@ -319,7 +324,17 @@ ACTION_PERMS = {
     "attach": "feedback_loop.draft_answer",
     "approve": "feedback_loop.approve_answer",
     "publish": "feedback_loop.publish_answer",
+    "review": "feedback_loop.review_proposal",
+    "sort": "feedback_loop.triage_case",
 }
+INPUTS_PER_PAGE = 50
+
+
+def _form_kwargs(case, action) -> dict:
+    """Arguments a case's action form needs beyond its data: the proposals a review is about."""
+    if action == "review":
+        return {"items": case.inputs.filter(source__in=reviewable_sources())}
+    return {}
 
 
 def _case_for(request, pk):
@@ -359,7 +374,7 @@ def _case_context(request, case, forms=None):
         elif action == "priority":
             built[action] = form_class(initial={"priority": case.priority}, prefix=action)
         else:
-            built[action] = form_class(prefix=action)
+            built[action] = form_class(prefix=action, **_form_kwargs(case, action))
     DueDates().annotate([case])
     member_departments = set(selectors.department_ids_of(user))
     return {
@@ -367,7 +382,9 @@ def _case_context(request, case, forms=None):
         "title": case.title,
         "answer": answer,
         "contributions": answer.contributions.select_related("department") if answer else [],
-        "inputs": case.inputs.all(),
+        "inputs": Paginator(case.inputs.order_by("pk"), INPUTS_PER_PAGE).get_page(
+            request.GET.get("inputs")
+        ),
         "events": case.events.select_related("actor", "department"),
         "attachments": case.attachments.all(),
         "contributing": case.contributing_departments.all(),
@@ -400,7 +417,9 @@ def case_action(request, pk, action):
         raise PermissionDenied
     form = None
     if action in ACTION_FORMS:
-        form = ACTION_FORMS[action](request.POST, request.FILES, prefix=action)
+        form = ACTION_FORMS[action](
+            request.POST, request.FILES, prefix=action, **_form_kwargs(case, action)
+        )
         if not form.is_valid():
             context = _case_context(request, case, {action: form})
             context["form"] = form
@@ -465,6 +484,24 @@ def _run_action(request, case, action, data) -> str:
     if action == "approve":
         services.answer_approve(case=case, by=by)
         return _("The answer was approved.")
+    if action == "review":
+        services.case_review_proposal(
+            case=case,
+            item=data["item"],
+            by=by,
+            feasible=ProposalReviewForm.VALUES[data["feasibility"]],
+            reason=data["reason"],
+            revised_cost=data["revised_cost"],
+        )
+        return _("The proposal's review was recorded.")
+    if action == "sort":
+        moved = services.case_sort_by_theme(case=case, by=by)
+        count = sum(moved.values())
+        return ngettext(
+            "%(n)s answer was sorted into theme cases.",
+            "%(n)s answers were sorted into theme cases.",
+            count,
+        ) % {"n": count}
     services.answer_publish(case=case, by=by)
     return _("The answer was published.")
 
@@ -483,36 +520,129 @@ def attachment(request, pk):
     return response
 
 
+TOKENS_PER_PAGE = 50
+LANDING_PROCESSES = 50
+
+
+def tokens(request):
+    """The taskforce issues API tokens for departments' own case systems (each value shown once,
+    on the page that answers the form), sees when each was last used, and revokes them."""
+    denied = _staff(request, "feedback_loop.manage_tokens")
+    if denied:
+        return denied
+    form = TokenForm(request.POST or None)
+    issued = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                token, raw = services.token_issue(
+                    department=form.cleaned_data["department"],
+                    label=form.cleaned_data["label"],
+                    by=request.user,
+                )
+            except DomainError as exc:
+                form.add_error("label", exc.message)
+                status = exc.status_code
+            else:
+                issued = {"token": token, "raw": raw}
+                form = TokenForm()
+        else:
+            status = 400
+    page_obj = Paginator(
+        DepartmentToken.objects.select_related("department").order_by(
+            "revoked_at", "-created_at", "-pk"
+        ),
+        TOKENS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    response = TemplateResponse(
+        request,
+        "feedback_loop/tokens.html",
+        {
+            "title": _("API tokens of departments"),
+            "form": form,
+            "issued": issued,
+            "page_obj": page_obj,
+        },
+        status=status,
+    )
+    # The page may carry a token's only showing: never keep it in a cache or the history.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def token_revoke(request, pk):
+    denied = _staff(request, "feedback_loop.manage_tokens")
+    if denied:
+        return denied
+    token = get_object_or_404(DepartmentToken, pk=pk)
+    services.token_revoke(token=token, by=request.user)
+    messages.success(request, _("The token “%(label)s” was revoked.") % {"label": token.label})
+    return redirect("feedback_loop:tokens")
+
+
+def landing(request):
+    """The feedback loop's front door: staff get their inboxes, everyone the receipt lookup,
+    the dashboard and the processes whose input is being answered."""
+    user = request.user
+    staff = user.is_authenticated and user.has_perm("feedback_loop.view_inbox")
+    processes = (
+        Page.objects.live()
+        .public()
+        .filter(pk__in=selectors.public_cases().values("process_id"))
+        .order_by("title")[:LANDING_PROCESSES]
+    )
+    return TemplateResponse(
+        request,
+        "feedback_loop/landing.html",
+        {
+            "title": _("How the city answers your input"),
+            "staff": staff,
+            "can_manage": staff and user.has_perm("feedback_loop.manage_cases"),
+            "departments": selectors.departments_visible_to(user) if staff else [],
+            "receipt_form": ReceiptForm(),
+            "processes": processes,
+        },
+    )
+
+
 # --- public pages -------------------------------------------------------------------------
 
 
+RECEIPT_ITEMS = 50
+
+
 def receipt_lookup(request):
-    """Anyone with a receipt code sees the status and answer of that input, without an account."""
+    """Anyone with a receipt code sees the status and answer of what they gave with it (one input,
+    or each answer of a survey response), without an account."""
     form = ReceiptForm(request.GET or None)
-    found = None
+    items = []
     status = 200
     if form.is_bound:
         if form.is_valid():
-            found = (
+            items = list(
                 CaseInput.objects.filter(receipt_code=form.cleaned_data["code"])
-                .select_related("case", "case__department")
-                .first()
+                .select_related("case", "case__department", "case__answer")
+                .order_by("pk")[:RECEIPT_ITEMS]
             )
-            if found is None:
+            if not items:
                 form.add_error("code", _("No input has this receipt code. Check the code."))
                 status = 404
         else:
             status = 400
+    public = {
+        case_id: []
+        for case_id in {item.case_id for item in items if item.case.state == CaseState.PUBLISHED}
+    }
+    for attachment in Attachment.objects.filter(case_id__in=public, public=True):
+        public[attachment.case_id].append(attachment)
+    for item in items:
+        item.public_attachments = public.get(item.case_id, [])
     return TemplateResponse(
         request,
         "feedback_loop/receipt.html",
-        {
-            "form": form,
-            "item": found,
-            "case": found.case if found else None,
-            "attachments": found.case.attachments.filter(public=True) if found else [],
-            "title": _("Look up your input"),
-        },
+        {"form": form, "items": items, "title": _("Look up your input")},
         status=status,
     )
 

@@ -13,13 +13,15 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from civitas.home.sections import HomeSection
 
-from .models import CASE_ACTIONS, Department, ProcessSettings, RoutingRule, Webhook
+from .models import CASE_ACTIONS, TOKEN_ACTIONS, Department, ProcessSettings, RoutingRule, Webhook
 
 
 @hooks.register("register_log_actions")
 def register_feedback_log_actions(actions):
     for key, label in CASE_ACTIONS.items():
         actions.register_action(f"feedback_loop.case.{key}", label, label)
+    for key, label in TOKEN_ACTIONS.items():
+        actions.register_action(f"feedback_loop.token.{key}", label, label)
 
 
 class DepartmentViewSet(SnippetViewSet):

@@ -186,6 +186,21 @@ def seed(count: int, rng: random.Random):
     return challenge, departments, members, taskforce
 
 
+def seeded():
+    """The challenge, departments, members and taskforce a previous run seeded (None, ...)
+    when there are none)."""
+    challenge = IdeaChallengePage.objects.filter(slug="bench-feedback").first()
+    departments = list(Department.objects.filter(slug__startswith="bench-dept-").order_by("pk"))
+    members = [
+        User.objects.get(email=f"bench-member-{department.slug.rsplit('-', 1)[1]}@example.org")
+        for department in departments
+    ]
+    taskforce = User.objects.filter(email="bench-taskforce@example.org").first()
+    if challenge is None or not departments or taskforce is None:
+        return None, [], [], None
+    return challenge, departments, members, taskforce
+
+
 def route_all(sample: int) -> list[float]:
     """Route `sample` cases one by one with the per-event service (per-case times in ms), then
     the rest with the batch service, as after an import."""
@@ -262,18 +277,30 @@ def main(argv=None) -> int:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--sample", type=int, default=500, help="cases routed one by one")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="time the pages of a database this benchmark seeded before (after a code change)",
+    )
     args = parser.parse_args(argv)
     rng = random.Random(4)
     say(f"Database: {connection.vendor}")
     call_command("migrate", verbosity=0, interactive=False)
-    if Case.objects.exists():
+    if args.pages_only:
+        challenge, departments, members, taskforce = seeded()
+        if challenge is None:
+            say("The database has no cases of this benchmark: run it without --pages-only.")
+            return 2
+    elif Case.objects.exists():
         say("The database already has cases: use an empty database for the benchmark.")
         return 2
-    say(f"Seeding {args.cases:,} ideas and cases…")
-    challenge, departments, members, taskforce = seed(args.cases, rng)
-    say("Routing…")
-    route_all(min(args.sample, args.cases))
-    answer_some(taskforce, rng)
+    else:
+        say(f"Seeding {args.cases:,} ideas and cases…")
+        challenge, departments, members, taskforce = seed(args.cases, rng)
+        say("Routing…")
+        route_all(min(args.sample, args.cases))
+        answer_some(taskforce, rng)
+    say(f"Load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     busiest = max(departments, key=lambda d: d.cases.count())
     member = members[departments.index(busiest)]
     pages = [
@@ -299,6 +326,7 @@ def main(argv=None) -> int:
             f"  {label:<28} median {median:6.1f} ms  p95 {p95:6.1f} ms  "
             f"{queries:3d} queries  {verdict}"
         )
+    say(f"Load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     return 1 if failed else 0
 
 

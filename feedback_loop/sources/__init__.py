@@ -29,6 +29,19 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class Group:
+    """The case that collects many inputs (one survey question, one theme): while it is open,
+    every input with the same `key` joins it; the other fields make the case when it opens."""
+
+    key: str
+    title: str
+    text: str
+    theme: str = ""
+    topic_id: int | None = None
+    district_id: int | None = None
+
+
+@dataclass(frozen=True)
 class SourceAdapter:
     """A kind of contribution that can become a case.
 
@@ -94,3 +107,8 @@ def adapter_for(obj) -> SourceAdapter | None:
 
 def source_choices():
     return [(adapter.key, adapter.label) for adapter in sources]
+
+
+def reviewable_sources() -> list[str]:
+    """Keys of the sources whose owning app takes a review from the answering department."""
+    return [adapter.key for adapter in sources if "review" in adapter.extra]

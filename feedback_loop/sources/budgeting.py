@@ -30,14 +30,39 @@ def snapshot(proposal):
 
 
 def publish(proposal, case, answer, by) -> None:
+    """Record the answer as the proposal's review; a revised cost the department recorded stays,
+    and a "forwarded" answer keeps a feasibility already decided."""
+    from budgeting.models import ProposalStatus
     from budgeting.services import proposal_review
 
+    feasible = FEASIBLE_FOR_DECISION[answer.decision]
+    if feasible is None and proposal.status in (
+        ProposalStatus.FEASIBLE,
+        ProposalStatus.NOT_FEASIBLE,
+    ):
+        feasible = proposal.status == ProposalStatus.FEASIBLE
     proposal_review(
         proposal=proposal,
         by=by,
-        feasible=FEASIBLE_FOR_DECISION[answer.decision],
+        feasible=feasible,
         reason=answer.public_text,
+        revised_cost=proposal.revised_cost,
         department_name=case.department.name if case.department else None,
+    )
+
+
+def review(proposal, *, by, feasible, reason, revised_cost, department_name):
+    """The department answering the case reviews the proposal: feasibility (None: still under
+    review) with a public reason, and a revised cost (None: none). Raises DomainError."""
+    from budgeting.services import proposal_review
+
+    return proposal_review(
+        proposal=proposal,
+        by=by,
+        feasible=feasible,
+        reason=reason,
+        revised_cost=revised_cost,
+        department_name=department_name,
     )
 
 
@@ -72,6 +97,7 @@ def connect() -> None:
             snapshot=snapshot,
             publish=publish,
             owner_notifies=True,
+            extra={"review": review},
         ),
     )
     signals.proposal_submitted.connect(

@@ -1,12 +1,21 @@
-"""Consultation input as sources of cases: comments on a draft's paragraphs and arguments in a
-debate. They become cases only where a process asks for them (ProcessSettings.case_sources),
-since a consultation usually answers them together; the feedback loop itself notifies the
-author when an answer is published (the consultations app has no answer of its own)."""
+"""Consultation input as sources of cases: comments on a draft's paragraphs, arguments in a
+debate and open-text survey answers. They become cases only where a process asks for them
+(ProcessSettings.case_sources), since a consultation usually answers them together; the
+feedback loop itself notifies the author when an answer is published (the consultations app
+has no answer of its own).
+
+Open-text answers are grouped as the process's `free_text_grouping` says: one case per survey
+question (the default), per theme (a theme the moderators tagged the answer with; untagged
+answers wait in their question's case until the taskforce sorts them), or one case each.
+"""
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import SourceAdapter, contribution_snapshot, sources
+from . import Group, SourceAdapter, contribution_snapshot, sources
+
+FREE_TEXT = "consultations.freetext"
 
 
 def _url(obj) -> str:
@@ -30,6 +39,112 @@ def argument_snapshot(argument):
     )
 
 
+def response_snapshot(response):
+    return contribution_snapshot(
+        response, title=response.survey.title, text="", district_id=response.district_id
+    )
+
+
+def _scope(consultation) -> dict:
+    """Topic (when the consultation has exactly one) and district a grouped case routes by."""
+    topics = [topic.pk for topic in consultation.topics.all()]
+    return {
+        "topic_id": topics[0] if len(topics) == 1 else None,
+        "district_id": consultation.district_id,
+    }
+
+
+def question_group(survey, question_key: str, question_text: str) -> Group:
+    return Group(
+        key=f"{FREE_TEXT}:question:{survey.pk}:{question_key}"[:120],
+        title=Truncator(f"{survey.title}: {question_text}").chars(200),
+        text=question_text,
+        theme=Truncator(question_text).chars(120),
+        **_scope(survey.consultation),
+    )
+
+
+def theme_group(theme) -> Group:
+    consultation = theme.consultation
+    return Group(
+        key=f"{FREE_TEXT}:theme:{theme.pk}",
+        title=Truncator(
+            gettext("%(theme)s (%(consultation)s)")
+            % {"theme": theme.name, "consultation": consultation.title}
+        ).chars(200),
+        text=gettext("Open-text answers on the theme “%(theme)s”.") % {"theme": theme.name},
+        theme=Truncator(theme.name).chars(120),
+        **_scope(consultation),
+    )
+
+
+def themes_of(pairs) -> dict:
+    """{(response id, question key): the answer's first theme by name} for the given pairs;
+    pairs without a theme are left out. One query."""
+    from consultations.models import Answer, Theme
+
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    rows = (
+        Answer.themes.through.objects.filter(answer__response_id__in={pk for pk, _key in pairs})
+        .values_list("answer__response_id", "answer__question__key", "theme_id")
+        .order_by("theme__name", "theme_id")
+    )
+    theme_ids = {}
+    for response_id, key, theme_id in rows:
+        if (response_id, key) in pairs:
+            theme_ids.setdefault((response_id, key), theme_id)
+    themes = Theme.objects.select_related("consultation").in_bulk(set(theme_ids.values()))
+    return {pair: themes[theme_id] for pair, theme_id in theme_ids.items()}
+
+
+def free_text_group(response, question_key: str, question_text: str) -> Group | None:
+    """The group an open-text answer joins, as its process says; None: a case of its own."""
+    from feedback_loop.models import FreeTextGrouping
+    from feedback_loop.selectors import settings_for_process
+
+    mode = settings_for_process(response.process_id).free_text_grouping
+    if mode == FreeTextGrouping.ANSWER:
+        return None
+    if mode == FreeTextGrouping.THEME:
+        theme = themes_of([(response.pk, question_key)]).get((response.pk, question_key))
+        if theme is not None:
+            return theme_group(theme)
+    return question_group(response.survey, question_key, question_text)
+
+
+def on_free_text(sender, response, question_key, question_text, text, **kwargs):
+    from feedback_loop.services import case_collect
+
+    case_collect(
+        contribution=response,
+        part=question_key,
+        text=text,
+        adapter=sources.get(FREE_TEXT),
+        group=lambda: free_text_group(response, question_key, question_text),
+        title=Truncator(" ".join(text.split())).chars(100),
+        theme=Truncator(question_text).chars(120),
+    )
+
+
+def on_response_submitted(sender, response, first, **kwargs):
+    """A changed response: answers that no longer have a text leave their open cases."""
+    if first:
+        return
+    from feedback_loop.services import case_parts_kept
+
+    case_parts_kept(
+        contribution=response,
+        parts={key.split(".", 1)[0] for key, value in response.answers.items() if _texty(value)},
+        adapter=sources.get(FREE_TEXT),
+    )
+
+
+def _texty(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
 def publish_nothing(contribution, case, answer, by) -> None:
     """Consultations keep no answer of their own; the case and the public pages show it."""
 
@@ -50,7 +165,26 @@ on_argument = _opener("consultations.argument")
 
 def connect() -> None:
     from consultations import signals
-    from consultations.models import Argument, ParagraphComment
+    from consultations.models import Argument, ParagraphComment, Response
+
+    sources.register(
+        FREE_TEXT,
+        SourceAdapter(
+            key=FREE_TEXT,
+            model=Response,
+            label=_("Open-text survey answer"),
+            snapshot=response_snapshot,
+            publish=publish_nothing,
+            default_on=False,
+            extra={"themes_of": themes_of, "theme_group": theme_group},
+        ),
+    )
+    signals.free_text_answered.connect(
+        on_free_text, dispatch_uid="feedback_loop.consultations.free_text"
+    )
+    signals.response_submitted.connect(
+        on_response_submitted, dispatch_uid="feedback_loop.consultations.response"
+    )
 
     for key, model, label, snapshot in (
         (

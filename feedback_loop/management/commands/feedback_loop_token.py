@@ -1,9 +1,10 @@
 """Issue or revoke a department's API token; the token is shown once and stored only hashed."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from civitas.core.errors import DomainError
 from feedback_loop.models import Department, DepartmentToken
+from feedback_loop.services import token_issue, token_revoke
 
 
 class Command(BaseCommand):
@@ -19,13 +20,17 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No department with the slug {department!r}.")
         if revoke:
-            changed = DepartmentToken.objects.filter(
+            token = DepartmentToken.objects.filter(
                 pk=revoke, department=found, revoked_at__isnull=True
-            ).update(revoked_at=timezone.now())
-            if not changed:
+            ).first()
+            if token is None:
                 raise CommandError("No active token with this id for this department.")
+            token_revoke(token=token, by=None)
             self.stdout.write(f"Token {revoke} revoked.")
             return
-        token, raw = DepartmentToken.issue(department=found, label=label)
+        try:
+            token, raw = token_issue(department=found, label=label, by=None)
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
         self.stdout.write(f"Token {token.pk} for {found}: {raw}")
         self.stdout.write("Keep it now: it is stored only as a hash and cannot be shown again.")

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from . import selectors
-from .models import ConsultationPage, Survey
+from .models import AgeBand, ConsultationPage, Survey
 
 router = Router(tags=["consultations"])
 prefix = "consultations"
@@ -65,6 +65,10 @@ class ResultOut(Schema):
     options: list[BarOut]
     rows: dict[str, list[BarOut]]
     mean: float | None
+    median: float | None
+    min: float | None
+    max: float | None
+    histogram: list[BarOut]
     average_ranks: dict[str, float]
 
 
@@ -126,15 +130,22 @@ def survey_questions(request, survey_id: int):
 
 
 @router.get("/surveys/{survey_id}/results", response=SurveyResultsOut, summary="Aggregated results")
-def survey_results(request, survey_id: int, channel: str = "", age_band: str = ""):
-    """Counts per option (and matrix row), averages; only once results are public."""
+def survey_results(
+    request, survey_id: int, channel: str = "", age_band: str = "", district: int | None = None
+):
+    """Counts per option (and matrix row); for numbers and scales the average, median, lowest
+    and highest, and for numbers how they spread in ranges; only once results are public."""
     survey = _survey(survey_id)
     # The open-data API answers as the public, whoever asks.
     if not AnonymousUser().has_perm("consultations.view_results", survey):
         raise HttpError(403, "Results are not public yet.")
     if channel not in ("", *selectors.CHANNEL_GROUPS):
         raise HttpError(400, "channel must be one of: " + ", ".join(selectors.CHANNEL_GROUPS))
-    results = selectors.survey_results(survey, channel=channel, age_band=age_band)
+    if age_band not in ("", *AgeBand.values):
+        raise HttpError(400, "age_band must be one of: " + ", ".join(AgeBand.values))
+    results = selectors.survey_results(
+        survey, channel=channel, age_band=age_band, district=district
+    )
 
     def bars(items):
         return [BarOut(key=b.key, label=b.label, count=b.count, percent=b.percent) for b in items]
@@ -152,6 +163,10 @@ def survey_results(request, survey_id: int, channel: str = "", age_band: str = "
                 options=[] if ranking else bars(r.bars),
                 rows={label: bars(items) for label, items in r.rows},
                 mean=r.stats.get("mean"),
+                median=r.stats.get("median"),
+                min=r.stats.get("min"),
+                max=r.stats.get("max"),
+                histogram=bars(r.histogram),
                 average_ranks={b.key: float(b.extra) for b in r.bars if ranking and b.extra},
             )
         )

@@ -1,9 +1,11 @@
 """Reads of consultations: survey results counted by the database in a fixed number of queries,
 whatever the number of responses."""
 
+import math
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from civitas.participation.models import Channel
 
@@ -39,16 +41,21 @@ class QuestionResult:
     respondents: int = 0
     bars: list[Bar] = field(default_factory=list)
     rows: list[tuple[str, list[Bar]]] = field(default_factory=list)  # matrix
-    stats: dict = field(default_factory=dict)  # number: count, mean, min, max
+    stats: dict = field(default_factory=dict)  # number, scale: count, mean, median, min, max
+    histogram: list[Bar] = field(default_factory=list)  # number: values in ranges
     text_count: int = 0
 
 
-def count_filters(*, channel: str = "", district=None, age_band: str = "") -> Q:
+def count_filters(
+    *, channel: str = "", district=None, age_band: str = "", district_field: str = "district_id"
+) -> Q:
+    """The filters of the results page on a model with `channel`, `age_band` and a district id
+    column named `district_field`."""
     condition = Q()
     if channel in CHANNEL_GROUPS:
         condition &= Q(channel__in=CHANNEL_GROUPS[channel])
     if district:
-        condition &= Q(district_id=getattr(district, "pk", district))
+        condition &= Q(**{district_field: getattr(district, "pk", district)})
     if age_band in AgeBand.values:
         condition &= Q(age_band=age_band)
     return condition
@@ -67,7 +74,7 @@ def _bars(options, counts: dict, total: int) -> list[Bar]:
 
 
 def survey_results(survey, *, channel: str = "", district=None, age_band: str = "") -> dict:
-    """Results per question and participation from the running totals, in two queries
+    """Results per question and participation from the running totals, in three queries
     whatever the number of responses: {"responses", "by_channel", "questions"}.
 
     Counts are of people: a paper sheet standing for several people counts for each."""
@@ -88,6 +95,13 @@ def survey_results(survey, *, channel: str = "", district=None, age_band: str = 
         old_n, old_total = counts.get((question_id, row, choice), (0, 0.0))
         counts[(question_id, row, choice)] = (old_n + n, old_total + total)
     results = []
+    numbers = number_values(
+        survey,
+        [q.pk for q in questions if q.kind == QuestionKind.NUMBER],
+        channel=channel,
+        district=district,
+        age_band=age_band,
+    )
     for question in questions:
         mine = {
             (row, choice): value
@@ -103,17 +117,14 @@ def survey_results(survey, *, channel: str = "", district=None, age_band: str = 
             if question.allow_other:
                 options.append(("other", _other_label()))
             result.bars = _bars(options, plain, total)
-        elif kind in (QuestionKind.SCALE, QuestionKind.NUMBER):
-            if kind == QuestionKind.SCALE:
-                options = [(str(v), str(v)) for v in question.scale_range]
-                result.bars = _bars(options, plain, total)
-            values = [(n, t) for (row, choice), (n, t) in mine.items() if choice != "*"]
-            counted = sum(n for n, _t in values)
-            if counted:
-                result.stats = {
-                    "count": counted,
-                    "mean": round(sum(t for _n, t in values) / counted, 2),
-                }
+        elif kind == QuestionKind.SCALE:
+            options = [(str(v), str(v)) for v in question.scale_range]
+            result.bars = _bars(options, plain, total)
+            result.stats = number_stats([(int(key), n) for key, n in plain.items()])
+        elif kind == QuestionKind.NUMBER:
+            values = numbers.get(question.pk, [])
+            result.stats = number_stats(values)
+            result.histogram = histogram(values)
         elif kind == QuestionKind.RANKING:
             ranked = []
             for key, label in question.options:
@@ -140,6 +151,112 @@ def survey_results(survey, *, channel: str = "", district=None, age_band: str = 
         ],
         "questions": results,
     }
+
+
+def number_values(survey, question_ids, *, channel="", district=None, age_band="") -> dict:
+    """{question id: [(value, people)]} of the number questions, ascending, filtered like the
+    counts; one query (none without number questions). Values are grouped, so the rows read
+    grow with the distinct values given, not with the responses."""
+    if not question_ids:
+        return {}
+    rows = (
+        Answer.objects.filter(survey=survey, question_id__in=question_ids, number__isnull=False)
+        .filter(
+            count_filters(
+                channel=channel,
+                district=district,
+                age_band=age_band,
+                district_field="district_id_copy",
+            )
+        )
+        .values_list("question_id", "number")
+        .annotate(people=Sum("response__people_count"))
+        .order_by("question_id", "number")
+    )
+    found: dict[int, list[tuple[float, int]]] = {}
+    for question_id, number, people in rows:
+        found.setdefault(question_id, []).append((number, people))
+    return found
+
+
+def _plain(number: float) -> int | float:
+    return int(number) if float(number).is_integer() else round(number, 2)
+
+
+def number_stats(values: list[tuple[float, int]]) -> dict:
+    """Count, mean, median, lowest and highest of (value, people) pairs; {} when empty."""
+    values = sorted(v for v in values if v[1] > 0)
+    count = sum(n for _v, n in values)
+    if not count:
+        return {}
+
+    def nth(position: int) -> float:  # the value at 0-based `position` in the sorted list
+        seen = 0
+        for value, n in values:
+            seen += n
+            if position < seen:
+                return value
+        return values[-1][0]
+
+    middle = (nth((count - 1) // 2) + nth(count // 2)) / 2
+    return {
+        "count": count,
+        "mean": round(sum(v * n for v, n in values) / count, 2),
+        "median": _plain(middle),
+        "min": _plain(values[0][0]),
+        "max": _plain(values[-1][0]),
+    }
+
+
+HISTOGRAM_BINS = 10
+
+
+def _nice_width(span: float) -> float:
+    """The smallest of 1, 2, 5 x 10^k that cuts `span` in at most HISTOGRAM_BINS ranges."""
+    raw = span / HISTOGRAM_BINS
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= raw:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def histogram(values: list[tuple[float, int]]) -> list[Bar]:
+    """(value, people) pairs in ranges of equal width (one per value for a few whole numbers),
+    as bars with counts and shares, for the chart and its table."""
+    values = [(v, n) for v, n in values if n > 0]
+    if not values:
+        return []
+    total = sum(n for _v, n in values)
+    low, high = min(v for v, _n in values), max(v for v, _n in values)
+    whole = all(float(v).is_integer() for v, _n in values)
+    if whole and high - low < 2 * HISTOGRAM_BINS:
+        counts: dict[int, int] = {}
+        for value, n in values:
+            counts[int(value)] = counts.get(int(value), 0) + n
+        options = [(str(v), str(v)) for v in range(int(low), int(high) + 1)]
+        return _bars(options, {str(k): n for k, n in counts.items()}, total)
+    width = _nice_width(high - low) if high > low else 1
+    if whole:
+        width = max(1, math.ceil(width))
+    start = math.floor(low / width) * width
+    # The last range also holds the highest value: 0 to 99 ... 900 to 1000, not a range of one.
+    bins = max(1, math.ceil((high - start) / width))
+    counts = {}
+    for value, n in values:
+        index = min(int((value - start) // width), bins - 1)
+        counts[str(index)] = counts.get(str(index), 0) + n
+    options = []
+    for index in range(bins):
+        a, b = start + index * width, start + (index + 1) * width
+        last = index == bins - 1
+        if whole or last:
+            top = (max(b - 1, high) if last else b - 1) if whole else b
+            label = _("%(low)s to %(high)s") % {"low": _plain(a), "high": _plain(top)}
+        else:
+            label = _("%(low)s to under %(high)s") % {"low": _plain(a), "high": _plain(b)}
+        options.append((str(index), label))
+    return _bars(options, counts, total)
 
 
 def _other_label():

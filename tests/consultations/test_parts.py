@@ -172,7 +172,7 @@ def test_api_lists_consultations_questions_and_public_results(client, make_page,
         respondent=None,
         channel="paper",
         entered_by=staff,
-        answers={"transport": "bus"},
+        answers={"transport": "bus", "trips": 4},
     )
     listing = client.get("/api/v1/consultations/").json()
     assert [c["title"] for c in listing] == ["Done"]
@@ -186,6 +186,12 @@ def test_api_lists_consultations_questions_and_public_results(client, make_page,
         "count": 1,
         "percent": 100.0,
     }
+    trips = next(q for q in results["questions"] if q["key"] == "trips")
+    assert (trips["mean"], trips["median"], trips["min"], trips["max"]) == (4, 4, 4, 4)
+    assert trips["histogram"] == [{"key": "4", "label": "4", "count": 1, "percent": 100.0}]
+    paper = f"/api/v1/consultations/surveys/{survey.pk}/results?channel=paper&age_band=65_plus"
+    assert client.get(paper).json()["responses"] == 0
+    assert client.get(paper.replace("65_plus", "ancient")).status_code == 400
     assert (
         client.get(f"/api/v1/consultations/surveys/{survey.pk}/results?channel=x").status_code
         == 400

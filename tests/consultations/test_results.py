@@ -175,3 +175,84 @@ def test_running_totals_follow_changed_responses_and_match_a_recount(survey, sta
     assert running[0] == 5 and running[2] == 1
     services.result_counts_rebuild(survey=survey)
     assert snapshot() == running
+
+
+def test_number_questions_show_distribution_median_and_range_with_filters(
+    client, survey, staff, district
+):
+    for trips in (0, 2, 2, 7, 40):
+        answers = {"transport": "bus", "trips": trips}
+        services.response_submit(survey=survey, respondent=UserFactory(), answers=answers)
+    # One paper sheet standing for three people who all make 90 trips.
+    services.response_submit(
+        survey=survey,
+        respondent=None,
+        channel="paper",
+        entered_by=staff,
+        answers={"transport": "car", "trips": 90},
+        district=district,
+        people_count=3,
+    )
+    trips = next(r for r in survey_results(survey)["questions"] if r.question.key == "trips")
+    # 0, 2, 2, 7, 40, 90, 90, 90: median between the 4th and 5th values.
+    assert trips.stats == {"count": 8, "mean": 40.12, "median": 23.5, "min": 0, "max": 90}
+    assert [(b.label, b.count) for b in trips.histogram] == [
+        ("0 to 9", 4),
+        ("10 to 19", 0),
+        ("20 to 29", 0),
+        ("30 to 39", 0),
+        ("40 to 49", 1),
+        ("50 to 59", 0),
+        ("60 to 69", 0),
+        ("70 to 79", 0),
+        ("80 to 90", 3),
+    ]
+    assert sum(b.count for b in trips.histogram) == trips.respondents == 8
+    online = survey_results(survey, channel="online")["questions"]
+    online_trips = next(r for r in online if r.question.key == "trips")
+    assert online_trips.stats == {"count": 5, "mean": 10.2, "median": 2, "min": 0, "max": 40}
+    in_district = survey_results(survey, district=district.pk)["questions"]
+    assert next(r for r in in_district if r.question.key == "trips").stats["median"] == 90
+    nobody = survey_results(survey, age_band="18_29")["questions"]
+    empty = next(r for r in nobody if r.question.key == "trips")
+    assert empty.stats == {} and empty.histogram == []
+    client.force_login(staff)
+    html = client.get(f"{survey.consultation.url}surveys/{survey.pk}/results/").content.decode()
+    assert f'id="chart-h{trips.question.pk}-title"' in html and "80 to 90" in html
+    assert "Median (half answered less, half more)" in html and "23.5" in html
+    api = client.get(f"/api/v1/consultations/surveys/{survey.pk}/results?channel=online")
+    assert api.status_code == 403  # results of an open survey are not public
+
+
+def test_a_changed_number_answer_moves_in_the_distribution(survey):
+    person = UserFactory()
+    services.response_submit(
+        survey=survey, respondent=person, answers={"transport": "bus", "trips": 3}
+    )
+    services.response_submit(
+        survey=survey, respondent=person, answers={"transport": "bus", "trips": 5}
+    )
+    trips = next(r for r in survey_results(survey)["questions"] if r.question.key == "trips")
+    assert trips.stats["count"] == 1 and trips.stats["median"] == 5
+    assert [(b.label, b.count) for b in trips.histogram] == [("5", 1)]
+
+
+def test_small_whole_ranges_get_one_bar_per_value_and_decimals_get_ranges():
+    from consultations.selectors import histogram, number_stats
+
+    assert [(b.label, b.count) for b in histogram([(1, 2), (3, 1)])] == [
+        ("1", 2),
+        ("2", 0),
+        ("3", 1),
+    ]
+    bars = histogram([(0.5, 1), (2.25, 1)])
+    assert (bars[0].label, bars[0].count) == ("0.4 to under 0.6", 1)
+    assert (bars[-1].label, bars[-1].count) == ("2.2 to 2.4", 1)
+    assert sum(b.count for b in bars) == 2
+    assert number_stats([(2.5, 1)]) == {
+        "count": 1,
+        "mean": 2.5,
+        "median": 2.5,
+        "min": 2.5,
+        "max": 2.5,
+    }

@@ -113,12 +113,15 @@ class State:
         self.budget = Q(budget)
         self.prices: list = []  # exact price of each funded project, by round
         # chain[c, r]: voters of class c paid the price of round r in full.
-        self.chain = np.zeros((64, len(problem.costs)), dtype=np.int64)
+        self.chain = np.zeros((64, len(problem.costs)), dtype=np.uint8)
         self.approx = np.zeros(64)  # approximate money left per class; the first `size` count
         self.approx[FIRST_CLASS] = float(budget)
         self.size = 2
         self.group_class = np.full(len(problem.groups), FIRST_CLASS, dtype=np.int64)
+        self.class_weight = np.zeros(64)  # voters in each class
+        self.class_weight[FIRST_CLASS] = float(sum(problem.weights))
         self._exact: dict[int, object] = {ZERO_CLASS: Q(0), FIRST_CLASS: self.budget}
+        self._counts: dict[int, np.ndarray] = {}
 
     def exact(self, c: int):
         """The exact money left of each voter in class c."""
@@ -130,11 +133,14 @@ class State:
         return money
 
     def counts(self, p: int) -> np.ndarray:
-        """Weight of p's supporters in each class (float64 holding whole numbers)."""
-        problem = self.problem
-        classes = self.group_class[problem.supporters[p]]
-        counts = np.bincount(classes, weights=problem.supporter_weights[p], minlength=self.size)
-        counts[ZERO_CLASS] = 0
+        """Weight of p's supporters in each class (float64 holding whole numbers); read only."""
+        counts = self._counts.get(p)
+        if counts is None:
+            problem = self.problem
+            classes = self.group_class[problem.supporters[p]]
+            counts = np.bincount(classes, weights=problem.supporter_weights[p], minlength=self.size)
+            counts[ZERO_CLASS] = 0
+            self._counts[p] = counts  # valid until the next project is funded
         return counts
 
     def _sorted(self, p: int):
@@ -150,7 +156,7 @@ class State:
         weights = np.asarray(weights, dtype=np.int64)
         keep = classes != ZERO_CLASS
         classes, weights = classes[keep], weights[keep]
-        per_round = (self.chain[classes] * weights[:, None]).sum(axis=0)
+        per_round = weights @ self.chain[classes]
         spent = sum(
             (self.prices[r] * int(per_round[r]) for r in np.flatnonzero(per_round).tolist()),
             Q(0),
@@ -265,21 +271,43 @@ class State:
         rich = sign > 0
         full = int(weight[sign >= 0].sum())
         capped = int(weight[sign < 0].sum())
-        size, added = self.size, int(rich.sum())
+        # A class whose every voter supports f keeps its number; one split in two gives its
+        # supporters of f a new class; voters left with nothing join ZERO_CLASS.
+        whole = self.class_weight[classes] == weight
+        moved = rich & whole
+        split = rich & ~whole
+        size, added = self.size, int(split.sum())
         remap = np.arange(size, dtype=np.int64)
         remap[classes] = ZERO_CLASS
-        remap[classes[rich]] = np.arange(size, size + added, dtype=np.int64)
+        remap[classes[moved]] = classes[moved]
+        remap[classes[split]] = np.arange(size, size + added, dtype=np.int64)
         if size + added > len(self.approx):
             capacity = 2 * (size + added)
-            self.approx = np.concatenate([self.approx, np.zeros(capacity - len(self.approx))])
+            grow = capacity - len(self.approx)
+            self.approx = np.concatenate([self.approx, np.zeros(grow)])
+            self.class_weight = np.concatenate([self.class_weight, np.zeros(grow)])
             self.chain = np.concatenate(
-                [self.chain, np.zeros((capacity - len(self.chain), self.chain.shape[1]), np.int64)]
+                [self.chain, np.zeros((grow, self.chain.shape[1]), np.uint8)]
             )
-        self.chain[size : size + added] = self.chain[classes[rich]]
-        self.chain[size : size + added, len(self.prices)] = 1
-        self.approx[size : size + added] = left[rich]
+        round_ = len(self.prices)
+        old = classes[split]
+        self.chain[size : size + added] = self.chain[old]
+        self.chain[size : size + added, round_] = 1
+        self.approx[size : size + added] = left[split]
+        self.class_weight[size : size + added] = weight[split]
+        kept = classes[moved]
+        self.chain[kept, round_] = 1
+        self.approx[kept] = left[moved]
+        if len(kept):
+            changed = np.zeros(size, dtype=bool)
+            changed[kept] = True
+            for c in [c for c in self._exact if c < size and changed[c]]:
+                del self._exact[c]
+        self.class_weight[classes] -= weight
+        self.class_weight[kept] += weight[moved]
         self.size = size + added
         self.prices.append(q)
+        self._counts.clear()
         groups = problem.supporters[f]
         self.group_class[groups] = remap[self.group_class[groups]]
         return full, capped
@@ -358,23 +386,26 @@ def same_outcome_up_to(problem: Problem, reference: Run, budget, candidates: lis
     """
     state = State(problem, Q(budget))
     utils, costs, tie_rank = problem.utils, problem.costs, problem.tie_rank
-    open_ = [p for p in candidates if costs[p] > 0 and p not in set(reference.free)]
+    free = set(reference.free)
+    open_ = [p for p in candidates if costs[p] > 0 and p not in free]
     funded: set[int] = set()
-    # Cached upper bounds of sum(min(money, t)) per project: (t, value, money in all).
-    cache: dict[int, tuple[float, float, float]] = {}
+    m = len(costs)
+    waiting = np.zeros(m, dtype=bool)  # open and not funded yet
+    waiting[open_] = True
+    support = np.asarray(problem.support, dtype=np.float64)
+    utility = np.asarray(utils, dtype=np.float64)
+    reachable = np.asarray(costs, dtype=np.float64) * (1 - TOLERANCE)
+    # Cached upper bounds of sum(min(money, t)) per project, from the last look at it: the
+    # threshold t0, the sum s0 at t0, and the money of its supporters in all.
+    t0 = np.full(m, np.inf)
+    s0 = np.full(m, np.inf)
+    money0 = np.full(m, np.inf)
 
     def safe(p: int, t, rank_wins: bool) -> bool:
         cost = costs[p]
         tf = float(t)
-        if problem.support[p] * tf < cost * (1 - TOLERANCE):
-            return True
-        if p in cache:
-            # Money only falls from round to round, and min(m, a*t) <= a*min(m, t) for a >= 1.
-            t0, s0, money = cache[p]
-            if min(s0 * max(1.0, tf / t0), money) < cost * (1 - TOLERANCE):
-                return True
         spend = state.approx_spend_at_most(p, tf)
-        cache[p] = (tf, spend, state.approx_available(p))
+        t0[p], s0[p], money0[p] = tf, spend, state.approx_available(p)
         if spend < cost * (1 - TOLERANCE):
             return True
         if spend > cost * (1 + TOLERANCE):
@@ -384,18 +415,23 @@ def same_outcome_up_to(problem: Problem, reference: Run, budget, candidates: lis
 
     for r in reference.rounds:
         f = r.project
-        for p in open_:
-            if (
-                p != f
-                and p not in funded
-                and not safe(p, r.rho * utils[p], tie_rank[f] < tie_rank[p])
-            ):
+        threshold = float(r.rho) * utility
+        # Cheap bounds first, for every project at once: no one affordable at this price even
+        # with money to spare, or (money only falls from round to round, and
+        # min(m, a*t) <= a*min(m, t) for a >= 1) not affordable at the last look.
+        with np.errstate(invalid="ignore"):
+            bound = np.minimum(s0 * np.maximum(1.0, threshold / t0), money0)
+        unsure = waiting & (support * threshold >= reachable) & ~(bound < reachable)
+        unsure[f] = False
+        for p in np.flatnonzero(unsure).tolist():
+            if not safe(p, r.rho * utils[p], tie_rank[f] < tie_rank[p]):
                 return False
         q = state.price(f)
         if q is None:  # pragma: no cover - more money cannot make f unaffordable
             return False
         state.fund(f, q)
         funded.add(f)
+        waiting[f] = False
     for p in open_:
         if p not in funded:
             money = state.approx_available(p)

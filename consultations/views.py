@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -165,7 +165,7 @@ def report(request, page):
         by_channel = dict(
             Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
             .values_list("channel")
-            .annotate(n=Count("pk"))
+            .annotate(n=Sum("people_count"))  # people, as the results count them
             .order_by()
         )
         surveys.append(
@@ -552,17 +552,22 @@ def survey_results_for(survey, filters):
 
 
 def survey_answers(request, page, survey_id, question_id):
-    """The taskforce reads, searches, tags and moderates the free-text answers of a question."""
+    """The written answers of a question, searchable and by theme: the public reads those not
+    hidden once results are public; the taskforce also tags and hides or shows them."""
     survey = _get(Survey, page, survey_id)
-    denied = _allowed(request, "consultations.analyse", survey)
+    denied = _allowed(request, "consultations.view_results", survey)
     if denied:
         return denied
     question = Question.objects.filter(survey=survey, pk=question_id).first()
-    if question is None:
+    if question is None or not (question.is_free_text or question.allow_other):
         raise Http404
+    can_analyse = request.user.has_perm("consultations.analyse", survey)
     status = 200
     error = ""
     if request.method == "POST":
+        denied = _allowed(request, "consultations.analyse", survey)
+        if denied:
+            return denied
         try:
             if request.POST.get("action") == "add_theme":
                 services.theme_add(
@@ -589,7 +594,7 @@ def survey_answers(request, page, survey_id, question_id):
             return redirect(request.get_full_path())
     search = request.GET.get("q", "")[:200]
     theme = Theme.objects.filter(consultation=page, pk=_int(request.GET.get("theme"), 0)).first()
-    answers = free_text_answers(question, search=search, theme=theme, include_hidden=True)
+    answers = free_text_answers(question, search=search, theme=theme, include_hidden=can_analyse)
     page_obj = Paginator(answers, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -604,6 +609,7 @@ def survey_answers(request, page, survey_id, question_id):
         theme=theme,
         error=error,
         query_string=query.urlencode(),
+        can_analyse=can_analyse,
     )
     return _render(request, "survey_answers.html", context, status=status)
 

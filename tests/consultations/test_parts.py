@@ -148,6 +148,7 @@ def test_report_page_after_close(client, make_page, resident, role_user):
         channel="paper",
         entered_by=staff,
         answers={"transport": "bus", "idea": "Trees"},
+        people_count=2,
     )
     theme = services.theme_add(consultation=page, name="Greenery", by=staff)
     services.answer_moderate(
@@ -156,8 +157,9 @@ def test_report_page_after_close(client, make_page, resident, role_user):
     response = client.get(f"{page.url}report/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "2 responses to" in html and "On paper: 2" in html
+    assert "3 responses to" in html and "On paper: 3" in html  # a sheet for two people
     assert "Themes in the written answers" in html and "Greenery" in html
+    assert f'href="/feedback/processes/{page.pk}/"' in html and "How your input was used" in html
     open_page = make_page("open", title="Still open")
     client.force_login(resident)
     assert client.get(f"{open_page.url}report/").status_code == 403

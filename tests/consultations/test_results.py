@@ -256,3 +256,49 @@ def test_small_whole_ranges_get_one_bar_per_value_and_decimals_get_ranges():
         "min": 2.5,
         "max": 2.5,
     }
+
+
+def test_once_results_are_public_everyone_reads_the_visible_written_answers(
+    client, make_page, role_user
+):
+    page = make_page("report", title="Done")
+    survey = page.surveys.get()
+    staff = role_user("taskforce", name="Tara")
+    for idea in ("Plant trees by the river", "Call me on 0470 12 34 56", "Trees on Main Street"):
+        services.response_submit(
+            survey=survey,
+            respondent=None,
+            channel="paper",
+            entered_by=staff,
+            answers={"transport": "bus", "idea": idea},
+        )
+    question = survey.questions.get(key="idea")
+    private = Answer.objects.get(question=question, text__startswith="Call me")
+    services.answer_moderate(answer=private, by=staff, hidden=True)
+    greenery = services.theme_add(consultation=page, name="Greenery", by=staff)
+    services.answer_moderate(
+        answer=Answer.objects.get(question=question, text__startswith="Plant"),
+        by=staff,
+        themes=[greenery],
+    )
+    url = f"{page.url}surveys/{survey.pk}/answers/{question.pk}/"
+    results = client.get(f"{page.url}surveys/{survey.pk}/results/").content.decode()
+    assert url in results and "Read the written answers" in results
+    html = client.get(url).content.decode()
+    assert "Plant trees by the river" in html and "Trees on Main Street" in html
+    assert "0470" not in html and "Hide" not in html and "New theme" not in html
+    assert "Themes: Greenery" in html
+    searched = client.get(url + "?q=main").content.decode()
+    assert "Trees on Main Street" in searched and "Plant trees" not in searched
+    by_theme = client.get(url + f"?theme={greenery.pk}").content.decode()
+    assert "Plant trees" in by_theme and "Main Street" not in by_theme
+    # Reading is public; tagging and hiding stay with the taskforce.
+    assert client.post(url, {"action": "add_theme", "name": "Noise"}).status_code == 302
+    assert client.post(url, {"answer": private.pk, "visibility": "show"}).status_code == 302
+    resident = UserFactory()
+    client.force_login(resident)
+    assert client.post(url, {"answer": private.pk, "visibility": "show"}).status_code == 403
+    private.refresh_from_db()
+    assert private.hidden_at is not None and not Theme.objects.filter(name="Noise").exists()
+    choice = survey.questions.get(key="nps")
+    assert client.get(f"{page.url}surveys/{survey.pk}/answers/{choice.pk}/").status_code == 404

@@ -121,7 +121,7 @@ class State:
         self.class_weight = np.zeros(64)  # voters in each class
         self.class_weight[FIRST_CLASS] = float(sum(problem.weights))
         self._exact: dict[int, object] = {ZERO_CLASS: Q(0), FIRST_CLASS: self.budget}
-        self._counts: dict[int, np.ndarray] = {}
+        self._support: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def exact(self, c: int):
         """The exact money left of each voter in class c."""
@@ -132,23 +132,28 @@ class State:
             self._exact[c] = money
         return money
 
-    def counts(self, p: int) -> np.ndarray:
-        """Weight of p's supporters in each class (float64 holding whole numbers); read only."""
-        counts = self._counts.get(p)
-        if counts is None:
-            problem = self.problem
-            classes = self.group_class[problem.supporters[p]]
-            counts = np.bincount(classes, weights=problem.supporter_weights[p], minlength=self.size)
-            counts[ZERO_CLASS] = 0
-            self._counts[p] = counts  # valid until the next project is funded
-        return counts
+    def support(self, p: int) -> tuple[np.ndarray, np.ndarray]:
+        """(classes holding p's supporters with money left, weight of them in each); read only.
 
-    def _sorted(self, p: int):
-        counts = self.counts(p)
-        classes = np.flatnonzero(counts)
-        money = self.approx[classes]
-        order = np.argsort(money, kind="stable")
-        return classes[order], money[order], counts[classes][order]
+        Weights are float64 holding whole numbers. Cached until the next project is funded.
+        """
+        cached = self._support.get(p)
+        if cached is None:
+            problem = self.problem
+            counts = np.bincount(
+                self.group_class[problem.supporters[p]],
+                weights=problem.supporter_weights[p],
+                minlength=self.size,
+            )
+            counts[ZERO_CLASS] = 0
+            classes = np.flatnonzero(counts)
+            cached = self._support[p] = (classes, counts[classes])
+        return cached
+
+    def _classes(self, p: int):
+        """(classes, their approximate money, weight of p's supporters in each) for p."""
+        classes, weight = self.support(p)
+        return classes, self.approx[classes], weight
 
     def money_of(self, classes, weights):
         """Exact sum of the money left of `weights[i]` voters of each class `classes[i]`."""
@@ -164,24 +169,9 @@ class State:
         return self.budget * int(weights.sum()) - spent
 
     def approx_price(self, p: int):
-        """(approximate q, approximate money of p's supporters) from floats."""
-        _, money, weight = self._sorted(p)
-        return self._approx_price(p, money, weight)
-
-    def _approx_price(self, p, money, weight):
-        paid = money * weight
-        available = float(paid.sum())
-        cost = self.problem.costs[p]
-        if available < cost:
-            return None, available, 0
-        remaining_cost = cost - np.concatenate(([0.0], np.cumsum(paid)[:-1]))
-        remaining_weight = weight.sum() - np.concatenate(([0.0], np.cumsum(weight)[:-1]))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = remaining_cost / remaining_weight
-        fits = np.flatnonzero(q <= money * (1 + TOLERANCE))
-        if not len(fits):
-            return None, available, 0
-        return float(q[fits[0]]), available, int(fits[0])
+        """(approximate q or None, approximate money of p's supporters) from floats."""
+        _, money, weight = self._classes(p)
+        return _approx_price(self.problem.costs[p], money, weight)
 
     def price(self, p: int):
         """The exact price q each supporter of p pays, or None if they cannot afford p.
@@ -189,31 +179,28 @@ class State:
         q solves sum(weight * min(money, q)) = cost: the voters with less than q (the "poor")
         pay all they have, the others q each.
         """
-        classes, money, weight = self._sorted(p)
+        classes, money, weight = self._classes(p)
         cost = self.problem.costs[p]
-        approx, available, cut = self._approx_price(p, money, weight)
-        weight = weight.astype(np.int64)
+        approx, available = _approx_price(cost, money, weight)
+        iweight = weight.astype(np.int64)
         if approx is None:
-            if available < cost * (1 - TOLERANCE) or self.money_of(classes, weight) < cost:
+            if available < cost * (1 - TOLERANCE) or self.money_of(classes, iweight) < cost:
                 return None
-            cut = len(classes)  # everyone pays all: q is the largest money left
-            approx = float(money[-1]) if len(money) else 0.0
-        q = self._price_with_poor(cost, classes, weight, cut)
-        # The floats only proposed who is poor: check the classes near the cut exactly.
-        near = np.flatnonzero(np.abs(money - approx) <= approx * TOLERANCE * 10).tolist()
-        if (
-            q is not None
-            and all((self.exact(int(classes[i])) < q) == (i < cut) for i in near)
-            and (cut == 0 or self.exact(int(classes[cut - 1])) < q)
-        ):
-            return q
-        return self._price_exactly(cost, classes.tolist(), weight.tolist())
-
-    def _price_with_poor(self, cost, classes, weight, cut):
-        rich = int(weight[cut:].sum())
-        if rich == 0:
-            return None
-        return (cost - self.money_of(classes[:cut], weight[:cut])) / rich
+            return self._price_exactly(cost, classes.tolist(), iweight.tolist())
+        # The floats only propose who is poor: the price that follows is checked against the
+        # floats far from it and against the exact money of the classes near it.
+        poor = money < approx
+        rich = int(iweight[~poor].sum())
+        if rich:
+            q = (cost - self.money_of(classes[poor], iweight[poor])) / rich
+            qf = float(q)
+            near = np.abs(money - qf) <= qf * TOLERANCE * 10
+            if not np.any(((money < qf) != poor) & ~near) and all(
+                (self.exact(c) < q) == is_poor
+                for c, is_poor in zip(classes[near].tolist(), poor[near].tolist(), strict=True)
+            ):
+                return q
+        return self._price_exactly(cost, classes.tolist(), iweight.tolist())
 
     def _price_exactly(self, cost, classes, weight):
         items = sorted((self.exact(c), w) for c, w in zip(classes, weight, strict=True))
@@ -228,34 +215,32 @@ class State:
 
     def available(self, p: int):
         """The exact money p's supporters have left."""
-        counts = self.counts(p)
-        classes = np.flatnonzero(counts)
-        return self.money_of(classes.tolist(), [int(w) for w in counts[classes].tolist()])
+        classes, weight = self.support(p)
+        return self.money_of(classes, weight.astype(np.int64))
 
     def approx_available(self, p: int) -> float:
-        counts = self.counts(p)
-        classes = np.flatnonzero(counts)
-        return float(self.approx[classes] @ counts[classes])
+        classes, weight = self.support(p)
+        return float(self.approx[classes] @ weight)
 
     def spend_at_most(self, p: int, t):
         """Exact sum over p's supporters of min(money left, t)."""
-        counts = self.counts(p)
+        classes, weight = self.support(p)
         return sum(
-            (min(self.exact(c), t) * int(counts[c]) for c in np.flatnonzero(counts).tolist()),
+            (
+                min(self.exact(c), t) * int(w)
+                for c, w in zip(classes.tolist(), weight.tolist(), strict=True)
+            ),
             Q(0),
         )
 
     def approx_spend_at_most(self, p: int, t: float) -> float:
-        counts = self.counts(p)
-        classes = np.flatnonzero(counts)
-        return float(np.minimum(self.approx[classes], t) @ counts[classes])
+        classes, weight = self.support(p)
+        return float(np.minimum(self.approx[classes], t) @ weight)
 
     def fund(self, f: int, q) -> tuple[int, int]:
         """Charge each supporter of f min(money left, q); return (full payers, capped payers)."""
         problem = self.problem
-        counts = self.counts(f)
-        classes = np.flatnonzero(counts)
-        weight = counts[classes]
+        classes, weight = self.support(f)
         money = self.approx[classes]
         qf = float(q)
         left = money - qf
@@ -307,10 +292,35 @@ class State:
         self.class_weight[kept] += weight[moved]
         self.size = size + added
         self.prices.append(q)
-        self._counts.clear()
+        self._support.clear()
         groups = problem.supporters[f]
         self.group_class[groups] = remap[self.group_class[groups]]
         return full, capped
+
+
+def _approx_price(cost: int, money: np.ndarray, weight: np.ndarray):
+    """(approximate q or None, approximate money in all) for supporters with this money.
+
+    Newton's method on the concave f(q) = sum(weight * min(money, q)), from cost / supporters
+    (below the root): each step keeps the voters below q as poor, and stops when that set
+    stays the same, usually after one to three steps and without sorting.
+    """
+    available = float(money @ weight)
+    if available < cost:
+        return None, available
+    total = float(weight.sum())
+    q = cost / total
+    poor = money < q
+    for _ in range(64):
+        rich = total - float(weight[poor].sum())
+        if rich <= 0:
+            return None, available
+        q = (cost - float(money[poor] @ weight[poor])) / rich
+        after = money < q
+        if np.count_nonzero(after) == np.count_nonzero(poor):
+            return q, available
+        poor = after
+    return None, available  # pragma: no cover - floats stuck between two sets: decide exactly
 
 
 def _lower_bound(problem: Problem, p: int) -> float:
@@ -339,7 +349,7 @@ def run(problem: Problem, budget, candidates: list[int] | None = None, report=No
             if best is not None and bounds[p] > best * (1 + TOLERANCE):
                 break
             if p not in approx:
-                q, available, _ = state.approx_price(p)
+                q, available = state.approx_price(p)
                 if q is None:
                     if available < costs[p] * (1 - TOLERANCE) or state.price(p) is None:
                         alive.discard(p)

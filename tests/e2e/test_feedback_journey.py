@@ -7,6 +7,7 @@ import pytest
 
 from civitas.accounts.models import Role
 from civitas.accounts.services import role_assign
+from feedback_loop import services
 from feedback_loop.models import Case, CaseState, Department, RoutingRule
 from ideas.services import idea_submit
 from tests.factories import TopicFactory, UserFactory
@@ -131,4 +132,95 @@ def test_idea_to_published_answer_and_receipt(browser, live_server, home_page):
     assert_accessible(page, "accountability dashboard")
     page.goto("/")
     assert_accessible(page, "home with recent answers")
+    visitors.close()
+
+
+def test_taskforce_routes_by_hand_and_grouped_survey_answers(browser, live_server, home_page):
+    """The taskforce starts from the front page, routes a case no rule matched, creates an API
+    token; open-text survey answers arrive as one case per question, answered once, and an
+    anonymous respondent reads the answer with their receipt code."""
+    from consultations.services import response_submit
+    from feedback_loop.models import ProcessSettings
+    from tests.consultations.conftest import make_consultation
+
+    challenge = make_challenge(home_page, title="Safer streets")
+    parks = Department.objects.create(name="Parks", slug="parks")
+    RoutingRule.objects.create(department=parks, source="consultations.freetext", priority=1)
+    member = UserFactory(display_name="Pia")
+    role_assign(user=member, role=Role.DEPARTMENT_MEMBER, scope=parks, by=None)
+    taskforce = UserFactory(display_name="Tess")
+    role_assign(user=taskforce, role=Role.TASKFORCE, by=None)
+    resident = UserFactory(display_name="Ravi")
+    idea_submit(
+        challenge=challenge,
+        author=resident,
+        data={"title": "Shade over the playground", "body": "It is too hot in summer."},
+    )
+    unrouted = Case.objects.get()
+    assert unrouted.state == CaseState.TRIAGE
+    consultation = make_consultation(home_page, "open", response_mode="anonymous")
+    ProcessSettings.objects.create(
+        process=consultation, case_sources=["consultations.freetext"], free_text_grouping="question"
+    )
+    survey = consultation.surveys.get()
+    base = {"transport": "bus", "priorities": ["air"]}
+    response_submit(survey=survey, respondent=resident, answers={**base, "idea": "More trees"})
+    anonymous, _created = response_submit(
+        survey=survey, respondent=None, answers={**base, "idea": "Benches in the shade"}
+    )
+    grouped = Case.objects.get(text="Your idea")
+    assert grouped.inputs.count() == 2 and grouped.department == parks
+
+    def new_context():
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        return context
+
+    taskforces = new_context()
+    page = sign_in(taskforces, taskforce)
+    page.goto("/feedback/")
+    assert_accessible(page, "front page (taskforce)")
+    page.click("main a[href='/feedback/inbox/']")
+    page.wait_for_url("**/feedback/inbox/")
+    page.goto(f"/feedback/cases/{unrouted.pk}/")
+    assert_accessible(page, "case page (triage)")
+    page.select_option("#id_assign-department", str(parks.pk))
+    submit_and_wait(page, f"form[action='/feedback/cases/{unrouted.pk}/assign/'] button")
+    unrouted.refresh_from_db()
+    assert unrouted.state in (CaseState.ROUTED, CaseState.ASSIGNED)
+    assert unrouted.department == parks
+    page.goto("/feedback/tokens/")
+    assert_accessible(page, "API tokens")
+    page.fill("#id_label", "Parks case system")
+    page.select_option("#id_department", str(parks.pk))
+    submit_and_wait(page, "main form button[type='submit']")
+    assert page.locator("#issued-token").input_value().startswith("cvt_")
+    assert_accessible(page, "API token shown once")
+    taskforces.close()
+
+    members = new_context()
+    page = sign_in(members, member)
+    page.goto(f"/feedback/cases/{grouped.pk}/")
+    assert "2 contributions" in page.content() and "Benches in the shade" in page.content()
+    assert_accessible(page, "grouped case page")
+    page.select_option("#id_answer-decision", "partly_adopted")
+    page.fill("#id_answer-public_text", "Benches come this spring; trees in the autumn.")
+    submit_and_wait(page, f"form[action='/feedback/cases/{grouped.pk}/answer/'] button")
+    members.close()
+    services.answer_approve(case=grouped, by=taskforce)
+    services.answer_publish(case=grouped, by=taskforce)
+
+    visitors = new_context()
+    page = visitors.new_page()
+    page.goto("/feedback/")
+    assert_accessible(page, "front page (visitor)")
+    page.fill("#id_code", anonymous.receipt_code)
+    submit_and_wait(page, "main form button[type='submit']")
+    assert "Benches come this spring" in page.content()
+    assert_accessible(page, "receipt result (survey answer)")
+    page.goto(f"/feedback/processes/{consultation.pk}/")
+    assert "2 contributions" in page.content()
+    assert_accessible(page, "how your input was used (grouped)")
     visitors.close()

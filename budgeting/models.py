@@ -173,6 +173,16 @@ class BudgetRoundPage(RoutablePageMixin, ProcessPage):
             rows = self._budget_rows = list(self.district_budgets.select_related("district"))
         return rows
 
+    def get_view_restrictions(self):
+        """Wagtail's view restrictions, read once per page instance: serving the page checks
+        them and so does the permission that the page is public (two queries each time)."""
+        restrictions = self.__dict__.get("_view_restrictions")
+        if restrictions is None:
+            restrictions = super().get_view_restrictions()
+            len(restrictions)  # evaluate now; iteration and exists() then use the result cache
+            self._view_restrictions = restrictions
+        return restrictions
+
     def pots(self) -> list[dict]:
         """[{"district": District or None, "budget": int}], city-wide pot first."""
         result = [{"district": None, "budget": self.total_budget}] if self.total_budget else []

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
 
 from civitas.core.errors import Conflict, DomainError, NotAllowed
+from civitas.core.images import clean_photo
 from civitas.core.text import normalise_text
 from civitas.interactions.models import Follow
 from civitas.notifications.services import notify
@@ -132,6 +134,26 @@ def _cleaned(round_page: BudgetRoundPage, data: dict) -> dict:
     return values
 
 
+def _clean_photo(upload):
+    """The upload cleaned by the kernel (real JPEG/PNG/WebP, size checked, metadata stripped);
+    None without an upload; DomainError(code="image") for anything else."""
+    if not upload:
+        return None
+    try:
+        return clean_photo(upload)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], code="image") from exc
+
+
+def _store_photo(photo, *, title: str, by):
+    """A Wagtail image of an already cleaned photo (None stays None)."""
+    if photo is None:
+        return None
+    image = get_image_model()(title=title[:255], file=photo, uploaded_by_user=by)
+    image.save()
+    return image
+
+
 def proposal_submit(
     *,
     round: BudgetRoundPage,  # noqa: A002 - the domain's word
@@ -143,13 +165,17 @@ def proposal_submit(
     people_count: int = 1,
     source=None,
     source_detail: str = "",
+    photo=None,
 ):
     """Submit a proposal: online only while the phase allows "propose"; (proposal, created).
 
     Proposals typed in by a facilitator (workshop, paper) need `entered_by` and are accepted in
-    any phase; the same `submission_key` never creates a second proposal.
+    any phase; the same `submission_key` never creates a second proposal. `photo` is an
+    uploaded file, stored only once cleaned (metadata stripped, type and size checked).
     """
     values = _cleaned(round, data)
+    values.pop("image", None)
+    photo = _clean_photo(photo)
     if channel == Channel.ONLINE and not round.allows("propose"):
         raise NotAllowed(_("Proposals cannot be submitted in this phase."))
     fields = contribution_fields(
@@ -166,6 +192,9 @@ def proposal_submit(
     values["department_name"] = category.department_name if category else ""
     with transaction.atomic():
         proposal, created = create_contribution(Proposal, {**fields, **values})
+        if created and photo is not None:
+            proposal.image = _store_photo(photo, title=proposal.title, by=entered_by or author)
+            proposal.save(update_fields=["image"])
         if created:
             log(instance=proposal, action="budgeting.proposal.submitted", user=entered_by or author)
             signals.proposal_submitted.send_on_commit(sender=Proposal, proposal=proposal)
@@ -471,15 +500,28 @@ def _claim_code(voter: Voter) -> None:
 
 
 def _mark_roll(round_page, voter_key: str, channel: str, entered_by) -> VoterRecord | None:
-    """Insert the voter's roll row; None when they are on the roll already (row then locked)."""
-    try:
-        with transaction.atomic():
-            VoterRecord.objects.create(
-                round=round_page, voter_key=voter_key, channel=channel, entered_by=entered_by
-            )
+    """Insert the voter's roll row; None when they are on the roll already (row then locked).
+
+    One INSERT .. ON CONFLICT DO NOTHING (PostgreSQL and SQLite alike): a first vote costs one
+    statement, without the savepoint a caught integrity error needs.
+    """
+    table = connection.ops.quote_name(VoterRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (round_id, voter_key, channel, entered_by_id, created_at)"  # noqa: S608
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (round_id, voter_key) DO NOTHING"
+            " RETURNING id",
+            [
+                round_page.pk,
+                voter_key,
+                channel,
+                getattr(entered_by, "pk", None),
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
+        if cursor.fetchone() is not None:
             return None
-    except IntegrityError:
-        return VoterRecord.objects.select_for_update().get(round=round_page, voter_key=voter_key)
+    return VoterRecord.objects.select_for_update().get(round=round_page, voter_key=voter_key)
 
 
 def ballot_cast(
@@ -838,15 +880,15 @@ def implementation_update(
     status: str | None = None,
     progress=None,
     text: str = "",
-    image=None,
+    photo=None,
     department_name: str | None = None,
     milestone: str = "",
     milestone_due=None,
     milestones_done=(),
 ):
     """Change a funded project's status, progress or department, add a milestone or mark some
-    done, and/or post news (with a photo); followers and the author are told. Callers check
-    ``budgeting.update_implementation``."""
+    done, and/or post news (with `photo`, an upload stored once cleaned); followers and the
+    author are told. Callers check ``budgeting.update_implementation``."""
     milestone = normalise_text(milestone or "")
     if len(milestone) > 150:
         raise DomainError(_("Keep the milestone under 150 characters."), code="milestone")
@@ -856,6 +898,7 @@ def implementation_update(
     text = normalise_text(text or "")
     if len(text) > 5000:
         raise DomainError(_("Keep the update under 5000 characters."), code="text")
+    photo = _clean_photo(photo)
     with transaction.atomic():
         proposal = _locked(proposal)
         if not proposal.funded:
@@ -880,9 +923,12 @@ def implementation_update(
         if done:
             changed.append("milestones_done")
         update = None
-        if text or image:
+        if text or photo is not None:
             update = ImplementationUpdate.objects.create(
-                proposal=proposal, text=text, image=image, author=by
+                proposal=proposal,
+                text=text,
+                image=_store_photo(photo, title=proposal.title, by=by),
+                author=by,
             )
         if not changed and update is None:
             return proposal, None

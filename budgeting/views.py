@@ -17,7 +17,6 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from wagtail.images import get_image_model
 
 from civitas.core.errors import DomainError
 from civitas.core.exports import safe_cell
@@ -107,15 +106,6 @@ def round_index(request, round_page):
     return TemplateResponse(request, "budgeting/round_page.html", context, status=status)
 
 
-def _store_image(upload, title: str, user):
-    if not upload:
-        return None
-    image_model = get_image_model()
-    image = image_model(title=title[:255], file=upload, uploaded_by_user=user)
-    image.save()
-    return image
-
-
 def proposal_new(request, round_page):
     """Propose a project (with an optional photo)."""
     response = _login_or_perm(request, "budgeting.propose", round_page)
@@ -125,12 +115,12 @@ def proposal_new(request, round_page):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            data["image"] = _store_image(data.pop("image", None), data["title"], request.user)
             proposal, _created = services.proposal_submit(
                 round=round_page,
                 author=request.user,
                 data=data,
                 submission_key=data["submission_key"],
+                photo=data.pop("image", None),
             )
         except DomainError as exc:
             form.add_error(exc.code if exc.code in form.fields else None, exc.message)
@@ -259,7 +249,7 @@ def implementation_update(request, round_page, proposal_id):
                 status=data["status"],
                 progress=data["progress"],
                 text=data["text"],
-                image=_store_image(data["image"], proposal.title, request.user),
+                photo=data["image"],
                 department_name=data["department_name"],
                 milestone=data["milestone"],
                 milestone_due=data["milestone_due"],

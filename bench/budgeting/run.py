@@ -25,6 +25,9 @@ import time
 from http.client import HTTPConnection
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.budgeting.settings"
+# The servers run the production settings; seeding and servers share one key per run.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
 
 import django  # noqa: E402
 
@@ -164,35 +167,56 @@ def seed(voters: int) -> tuple[BudgetRoundPage, list[dict]]:
     return round_page, people
 
 
-def start_servers(count: int, first_port: int, conn_max_age: int) -> list[subprocess.Popen]:
+def start_servers(
+    server: str, count: int, first_port: int, conn_max_age: int, pool: int
+) -> tuple[list[subprocess.Popen], list[int]]:
+    """Start `count` daphne processes (one port each) or one gunicorn with `count` sync
+    workers; (processes, ports) once every port answers."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.budgeting.settings",
         "DB_CONN_MAX_AGE": str(conn_max_age),
+        "BENCH_DB_POOL": str(pool),
     }
-    daphne = os.path.join(os.path.dirname(sys.executable), "daphne")
+    bin_dir = os.path.dirname(sys.executable)
+    if server == "gunicorn":
+        ports = [first_port]
+        commands = [
+            [
+                os.path.join(bin_dir, "gunicorn"),
+                "--workers",
+                str(count),
+                "--bind",
+                f"127.0.0.1:{first_port}",
+                "--backlog",
+                "2048",
+                "config.wsgi:application",
+            ]
+        ]
+    else:
+        ports = [first_port + n for n in range(count)]
+        commands = [
+            [os.path.join(bin_dir, "daphne"), "-b", "127.0.0.1", "-p", str(port)]
+            + ["config.asgi:application"]
+            for port in ports
+        ]
     servers = [
-        subprocess.Popen(
-            [daphne, "-b", "127.0.0.1", "-p", str(first_port + n), "config.asgi:application"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for n in range(count)
+        subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for command in commands
     ]
     deadline = time.monotonic() + 60
-    for n in range(count):
+    for port in ports:
         while True:
             try:
-                conn = HTTPConnection("127.0.0.1", first_port + n, timeout=5)
-                conn.request("GET", "/api/v1/")
+                conn = HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/v1/", headers={"X-Forwarded-Proto": "https"})
                 conn.getresponse().read()
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit("daphne did not start") from None
+                    raise SystemExit(f"{server} did not start") from None
                 time.sleep(0.3)
-    return servers
+    return servers, ports
 
 
 def post_ballot(port: int, path: str, person: dict) -> tuple[int, float]:
@@ -209,7 +233,8 @@ def post_ballot(port: int, path: str, person: dict) -> tuple[int, float]:
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": f"sessionid={person['session']}; csrftoken={token}",
         "Host": f"127.0.0.1:{port}",
-        "Referer": f"http://127.0.0.1:{port}{path}",
+        "Referer": f"https://127.0.0.1:{port}{path}",
+        "X-Forwarded-Proto": "https",  # as the TLS-terminating proxy says
     }
     started = time.perf_counter()
     conn = HTTPConnection("127.0.0.1", port, timeout=60)
@@ -268,8 +293,12 @@ def main():
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--port", type=int, default=8650)
     parser.add_argument("--double", type=float, default=0.1, help="share of voters posting twice")
+    parser.add_argument("--server", choices=("daphne", "gunicorn"), default="daphne")
     parser.add_argument(
         "--conn-max-age", type=int, default=0, help="DB_CONN_MAX_AGE of the servers (default 0)"
+    )
+    parser.add_argument(
+        "--pool", type=int, default=0, help="PostgreSQL pool size per server process (0: none)"
     )
     args = parser.parse_args()
 
@@ -279,12 +308,13 @@ def main():
     round_page, people = seed(args.voters)
     say(f"seeded {args.voters} voters in {time.perf_counter() - started:.1f} s")
     say(
-        f"{args.processes} daphne processes, {args.concurrency} clients, "
-        f"DB_CONN_MAX_AGE={args.conn_max_age}"
+        f"{args.server} x {args.processes} processes, {args.concurrency} clients, "
+        f"DB_CONN_MAX_AGE={args.conn_max_age}, pool={args.pool or 'none'}"
     )
-    servers = start_servers(args.processes, args.port, args.conn_max_age)
+    servers, ports = start_servers(
+        args.server, args.processes, args.port, args.conn_max_age, args.pool
+    )
     try:
-        ports = [args.port + n for n in range(args.processes)]
         path = f"{round_page.url}vote/"
         results, elapsed = load(ports, path, people, args.concurrency, args.double)
     finally:

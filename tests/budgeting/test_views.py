@@ -461,3 +461,36 @@ def test_facilitator_checks_a_voter_in_person(
     client.force_login(resident)
     done = client.post(vote_url(round_page), {"action": "confirm", "project": [project.pk]})
     assert done.status_code == 302 and Ballot.objects.count() == 1
+
+
+# The statements one ballot post costs through the real view: session, user, site, routing
+# (3), view restrictions (2, read once), phases, e-mail verified, terms consent, district
+# budgets, ballot options, the roll row, the ballot, the session's receipt (2 savepoints each
+# for the ballot and the session under the test transaction).
+BALLOT_POST_QUERIES = 20
+
+
+def test_casting_a_ballot_takes_a_fixed_number_of_queries(
+    client, round_page, make_proposal, districts, django_assert_num_queries
+):
+    north = districts[0]
+    for i in range(3):
+        make_proposal(round_page, title=f"P{i}")
+
+    url = vote_url(round_page)
+
+    def cast(count):
+        voter = UserFactory(district=north)
+        client.force_login(voter)
+        options = services.ballot_options(round_page, north.pk)
+        data = {"action": "confirm", "district": north.pk, "project": list(options)[:count]}
+        with django_assert_num_queries(BALLOT_POST_QUERIES):
+            response = client.post(url, data)
+        assert response.status_code == 302
+
+    cast(2)
+    for i in range(30):
+        make_proposal(round_page, title=f"Q{i}", district=north)
+    for _ in range(3):
+        cast(5)
+    assert Ballot.objects.filter(round=round_page).count() == VoterRecord.objects.count() == 4

@@ -27,6 +27,8 @@ class EventsConfig(AppConfig):
         register_input_kind(idea_kind.KIND)
         register_input_kind(survey_kind.KIND)
         register_input_kind(proposal_kind.KIND)
+        register_input_kind(survey_kind.PAPER_KIND)
+        register_input_kind(proposal_kind.BALLOT_KIND)
         for kind in CORE_KINDS:
             register_input_kind(kind)
         register_kind(NotificationKind("events.place_confirmed", _("A place came free for you")))

@@ -71,7 +71,7 @@ def console_home(request, event):
     denied = _allowed(request, event)
     if denied:
         return denied
-    form = InputForm(kind=_kind(request))
+    form = InputForm(kind=_kind(request), params=request.GET)
     return TemplateResponse(
         request, "events/console/console.html", _console_context(request, event, form)
     )
@@ -85,14 +85,14 @@ def _log(request, event, form):
         by=request.user,
         kind=data["kind"],
         text=data["text"],
-        title=data["title"],
+        title=form.value("title", ""),
         data=form.kind_data(),
         source_detail=data["source_detail"],
-        people_count=data["people_count"],
+        people_count=form.value("people_count", 1),
         language=data["language"],
         submission_key=data["submission_key"],
-        photos=data["photos"],
-        receipt_code=data["receipt_code"],
+        photos=form.value("photos", ()),
+        receipt_code=form.value("receipt_code", ""),
     )
 
 

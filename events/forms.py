@@ -1,5 +1,6 @@
 """Forms of events; they check shapes, the services check the rules."""
 
+import copy
 import uuid
 
 from django import forms
@@ -138,19 +139,39 @@ class InputForm(forms.Form):
         help_text=_("JPEG, PNG or WebP, up to 4 photos."),
     )
 
-    def __init__(self, *args, kind, **kwargs):
+    def __init__(self, *args, kind, params=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.input_kind = input_kinds.get(kind)
         self.fields["kind"].initial = kind
         self.fields["submission_key"].initial = uuid.uuid4()
         if self.input_kind.needs_title:
             self.fields["title"].required = True
-        for name, field in self.input_kind.fields().items():
-            self.fields[name] = field
-        self.order_fields(["kind", "submission_key", *self.input_kind.fields().keys()])
+        if not self.input_kind.needs_text:
+            self.fields["text"].required = False
+            self.fields["text"].label = _("Notes")
+        if self.input_kind.secret:
+            # A ballot carries nothing that could tell whose it is.
+            for name in ("photos", "receipt_code", "people_count", "title"):
+                del self.fields[name]
+        params = self.data if self.is_bound else (params or {})
+        self.kind_fields = self.input_kind.fields(params)
+        self.fields.update(self.kind_fields)
+        self.order_fields(["kind", "submission_key", *self.kind_fields])
+        self.chooser_form = None
+        if self.input_kind.chooser:
+            # Picked in a GET form of its own; this form carries the choice along, hidden.
+            name = self.input_kind.chooser
+            field = self.fields[name]
+            self.chooser_form = forms.Form(auto_id="choose_%s", initial={name: field.initial})
+            self.chooser_form.fields[name] = copy.deepcopy(field)
+            field.widget = forms.HiddenInput()
 
     def kind_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.input_kind.fields()}
+        return {name: self.cleaned_data.get(name) for name in self.kind_fields}
+
+    def value(self, name, default=None):
+        """A cleaned common field, or `default` where the kind leaves it out."""
+        return self.cleaned_data.get(name, default) if name in self.fields else default
 
 
 class AttendanceForm(forms.Form):

@@ -296,10 +296,15 @@ def input_log(
     input_kind = input_kinds.get(kind)
     text = normalise_text(text or "")
     title = normalise_text(title or "")
-    if not text:
+    if not text and input_kind.needs_text:
         raise DomainError(_("Write down what was said."), code="text")
     if input_kind.needs_title and not title:
         raise DomainError(_("Give it a short title."), code="title")
+    if input_kind.secret and (photos or receipt_code or people_count != 1 or title):
+        raise DomainError(
+            _("A ballot is one person's and carries nothing else: no title, photo or card."),
+            code="kind",
+        )
     fields = contribution_fields(
         process=event.process,
         author=None,
@@ -341,14 +346,14 @@ def input_log(
             "event": event,
             "kind": kind,
             "title": title[:150],
-            "text": text,
+            "text": text or input_kind.describe(data),
             "tally": int(data.get("tally") or 0),
-            "board_state": BoardState.PENDING if event.board_moderated else BoardState.SHOWN,
+            "board_state": _board_state(event, input_kind),
         }
         if target is not None:
             extra["target_type"] = ContentType.objects.get_for_model(target)
             extra["target_id"] = target.pk
-            extra["process"] = getattr(target, "process", None) or event.process
+            extra["process"] = _process_of(target) or event.process
         if len(text) > 5000:
             raise DomainError(_("Keep the text under 5000 characters."), code="text")
         item, created = create_contribution(EventInput, {**fields, **extra})
@@ -366,6 +371,22 @@ def input_log(
         if item.board_state == BoardState.SHOWN:
             transaction.on_commit(partial(board_push_item, item.pk), robust=True)
     return item, True
+
+
+def _board_state(event, input_kind) -> str:
+    if not input_kind.on_board:
+        return BoardState.REJECTED
+    return BoardState.PENDING if event.board_moderated else BoardState.SHOWN
+
+
+def _process_of(target):
+    """The process a target belongs to: its own `process`, or itself when it is one."""
+    from civitas.participation.models import ProcessPage
+
+    process = getattr(target, "process", None)
+    if process is None and isinstance(target, ProcessPage):
+        return target
+    return process
 
 
 def board_post(*, event, author, text: str, submission_key=None, language: str = ""):
@@ -457,6 +478,10 @@ def board_group(event_id: int) -> str:
     return f"events.board.{event_id}"
 
 
+# Pushed text is cut here; a board receiving "more" fetches the whole input by polling once.
+PUSH_TEXT_LIMIT = 300
+
+
 def board_payload(item: EventInput) -> dict:
     """What the board shows of an input (no personal data)."""
     return {
@@ -470,6 +495,21 @@ def board_payload(item: EventInput) -> dict:
         "votes": item.dot_votes,
         "created_at": item.created_at.isoformat(),
     }
+
+
+def board_push_payload(item: EventInput) -> dict:
+    """The small message every open board receives for a new input: what the screen shows,
+    the text cut to PUSH_TEXT_LIMIT characters (then "more": true)."""
+    payload = {
+        "id": item.pk,
+        "title": item.title,
+        "text": item.text[:PUSH_TEXT_LIMIT],
+        "table": item.source_detail,
+        "votes": item.dot_votes,
+    }
+    if len(item.text) > PUSH_TEXT_LIMIT:
+        payload["more"] = True
+    return payload
 
 
 def _group_send(group: str, message: dict) -> None:
@@ -487,7 +527,7 @@ def board_push_item(item_id: int) -> None:
     item = EventInput.objects.filter(pk=item_id).first()
     if item is None or item.board_state != BoardState.SHOWN:
         return
-    _board_send(item.event_id, {"type": "item", "item": board_payload(item)})
+    _board_send(item.event_id, {"type": "item", "item": board_push_payload(item)})
 
 
 def board_push_votes(event_id: int, item_id: int, votes: int) -> None:
@@ -495,8 +535,10 @@ def board_push_votes(event_id: int, item_id: int, votes: int) -> None:
 
 
 def _board_send(event_id: int, payload: dict) -> None:
-    # Encoded once here rather than by each of the room's hundreds of sockets.
-    _group_send(board_group(event_id), {"type": "board.message", "text": json.dumps(payload)})
+    # One message to the group whatever the number of screens, encoded once here rather than
+    # by each of the room's hundreds of sockets.
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    _group_send(board_group(event_id), {"type": "board.message", "text": text})
 
 
 def forget_person(user) -> None:

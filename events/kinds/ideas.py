@@ -17,7 +17,7 @@ class PageField(forms.ModelChoiceField):
         return obj.title
 
 
-def fields() -> dict:
+def fields(params) -> dict:
     return {
         "challenge": PageField(
             label=_("Idea challenge"),

@@ -18,6 +18,7 @@ from events.models import (
     Venue,
     VenueKind,
 )
+from tests.consultations.conftest import make_consultation
 from tests.factories import DistrictFactory, UserFactory
 from tests.ideas.conftest import make_challenge
 
@@ -54,6 +55,17 @@ def venue(district):
         hearing_loop=True,
         spoken_interpretation=True,
         interpretation_languages="fr, ar",
+    )
+
+
+@pytest.fixture
+def school(db):
+    return Venue.objects.create(
+        name="Old Town School",
+        kind=VenueKind.SCHOOL,
+        address="3 Market Lane",
+        district=DistrictFactory(name="Old Town", slug="old-town"),
+        childcare=True,
     )
 
 
@@ -121,3 +133,14 @@ def challenge(home_page):
 @pytest.fixture(autouse=True)
 def forget_flushed_content_types():
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def consultation(home_page):
+    return make_consultation(home_page)
+
+
+@pytest.fixture
+def linked_event(make_event, consultation):
+    """An event feeding the consultation: its facilitators may type in its paper input."""
+    return make_event(title="Mobility workshop", process=consultation)

@@ -9,7 +9,6 @@ from civitas.participation.models import Channel
 from consultations.models import Question, Response
 from events.models import EventInput
 from tests.budgeting.conftest import make_round
-from tests.consultations.conftest import make_consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +27,7 @@ def post(client, event, kind, **fields):
 
 
 @pytest.fixture
-def text_question(home_page):
-    consultation = make_consultation(home_page)
+def text_question(consultation):
     survey = consultation.surveys.get()
     survey.questions.all().delete()
     return Question.objects.create(
@@ -37,7 +35,10 @@ def text_question(home_page):
     )
 
 
-def test_a_survey_answer_becomes_an_offline_response(client, event, facilitator_of, text_question):
+def test_a_survey_answer_becomes_an_offline_response(
+    client, linked_event, facilitator_of, text_question
+):
+    event = linked_event
     facilitator = facilitator_of(event)
     client.force_login(facilitator)
     response, data = post(client, event, "survey_answer", question=text_question.pk)
@@ -54,7 +55,17 @@ def test_a_survey_answer_becomes_an_offline_response(client, event, facilitator_
     assert EventInput.objects.get().target == stored
 
 
-def test_a_survey_refusing_the_answer_says_why(client, event, facilitator_of, text_question):
+def test_a_survey_answer_for_a_consultation_the_event_does_not_feed_is_refused(
+    client, event, facilitator_of, text_question
+):
+    client.force_login(facilitator_of(event))
+    response, _data = post(client, event, "survey_answer", question=text_question.pk)
+    assert response.status_code == 403
+    assert not Response.objects.exists() and not EventInput.objects.exists()
+
+
+def test_a_survey_refusing_the_answer_says_why(client, linked_event, facilitator_of, text_question):
+    event = linked_event
     Question.objects.create(
         survey=text_question.survey,
         key="age",

@@ -4,10 +4,12 @@ returns; the idea is in ideas with its provenance; the live board shows input ar
 page passes axe-core's WCAG 2.2 AA rules."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from civitas.accounts.models import Role
 from civitas.accounts.services import role_assign
@@ -22,6 +24,26 @@ from tests.ideas.conftest import make_challenge
 from .helpers import assert_accessible
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+QUEUED_IN_INDEXEDDB = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("civitas-console", 1);
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const all = open.result.transaction("queue").objectStore("queue").getAll();
+    all.onsuccess = () => resolve({
+      labels: all.result.map((e) => e.label),
+      blobs: all.result.flatMap((e) => e.files).filter((f) => f[2] instanceof Blob).length,
+      local: Object.keys(localStorage).filter((k) => k.startsWith("civitas-console")).length,
+    });
+  };
+})"""
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 120, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def sign_in(context, live_server, user):
@@ -142,20 +164,37 @@ def test_facilitator_logs_offline_and_the_board_shows_input(
     page.get_by_label("Table or group").fill("Table 3")
     page.get_by_label("People behind it").fill("6")
     page.get_by_label("Language it was said in").select_option("en")
+    page.get_by_label("Photos of the flip chart").set_input_files(
+        files=[{"name": "chart.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
     page.get_by_role("button", name="Log it").click()
     queue = page.locator("[data-console-queue]")
-    queue.get_by_text("Waiting to be sent: Shade trees on Mill Square").wait_for()
+    queue.get_by_text("Waiting to be sent: Shade trees on Mill Square (photos: 1)").wait_for()
     assert "No connection" in page.locator("[data-console-status]").inner_text()
+    # A second item while still offline: the form is ready again, table and language kept.
+    assert page.get_by_label("Table or group").input_value() == "Table 3"
+    assert page.get_by_label("Title").input_value() == ""
+    page.get_by_label("Title").fill("A fountain by the benches")
+    page.get_by_label("What was said").fill("Drinking water for hot days.")
+    page.get_by_role("button", name="Log it").click()
+    queue.get_by_text("Waiting to be sent: A fountain by the benches").wait_for()
     assert_accessible(page, "console with input waiting")
+    # Queued in IndexedDB, the photo as a blob; nothing in localStorage.
+    stored = page.evaluate(QUEUED_IN_INDEXEDDB)
+    assert sorted(stored["labels"]) == ["A fountain by the benches", "Shade trees on Mill Square"]
+    assert stored["blobs"] == 1 and stored["local"] == 0
     assert not EventInput.objects.exists()
 
-    # The connection returns: the queue is sent, once.
+    # The connection returns: each queued item is sent, once.
     context.set_offline(False)
     page.locator("[data-console-status]:has-text('Everything was sent.')").wait_for()
     assert queue.get_by_text("Sent: Shade trees on Mill Square").count() == 1
-    assert EventInput.objects.count() == 1
-    idea = Idea.objects.get()
-    assert idea.title == "Shade trees on Mill Square"
+    assert queue.get_by_text("Sent: A fountain by the benches").count() == 1
+    assert page.evaluate(QUEUED_IN_INDEXEDDB)["labels"] == []
+    assert EventInput.objects.count() == 2
+    assert Idea.objects.count() == 2
+    assert EventInput.objects.get(title="Shade trees on Mill Square").photos.count() == 1
+    idea = Idea.objects.get(title="Shade trees on Mill Square")
     assert (idea.channel, idea.entered_by_id, idea.source_id) == (
         Channel.OFFLINE_EVENT,
         facilitator.pk,
@@ -163,7 +202,7 @@ def test_facilitator_logs_offline_and_the_board_shows_input(
     )
     assert (idea.source_detail, idea.people_count) == ("Table 3", 6)
     page.reload()
-    assert page.locator(".console-items li").count() == 1
+    assert page.locator(".console-items li").count() == 2
 
     # The idea is in its challenge, and the board shows it.
     page.goto(f"{challenge.url}{idea.pk}/")

@@ -167,3 +167,49 @@ def test_unknown_or_unpublished_events_refuse_sockets(channel_layer_settings, ma
             assert not connected
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_small_message_per_input_whatever_the_number_of_screens(
+    channel_layer_settings,  # noqa: F811
+    make_event,
+    facilitator_of,
+    monkeypatch,
+):
+    from channels.layers import get_channel_layer
+
+    event = make_event(title="Big room", sessions=((-0.02, 3, 30),))
+    facilitator = facilitator_of(event)
+    layer = get_channel_layer()
+    sends = []
+    original = layer.group_send
+
+    async def counting_send(group, message):
+        sends.append((group, len(message["text"])))
+        await original(group, message)
+
+    monkeypatch.setattr(layer, "group_send", counting_send)
+    long_text = "Shade and water. " * 60
+
+    async def scenario():
+        screens = [
+            WebsocketCommunicator(application, PATH.format(event.pk), headers=[ORIGIN])
+            for _n in range(3)
+        ]
+        for screen in screens:
+            assert (await screen.connect(timeout=10))[0]
+        item, _created = await database_sync_to_async(services.input_log)(
+            event=event, by=facilitator, kind="note", text=long_text, submission_key=uuid.uuid4()
+        )
+        for screen in screens:
+            message = await screen.receive_json_from(timeout=10)
+            assert message["item"]["id"] == item.pk
+            assert message["item"]["text"] == long_text[: services.PUSH_TEXT_LIMIT]
+            assert message["item"]["more"] is True
+            assert await screen.receive_nothing(timeout=0.2)
+            await screen.disconnect(timeout=10)
+
+    async_to_sync(scenario)()
+    assert len(sends) == 1
+    group, size = sends[0]
+    assert group == services.board_group(event.pk) and size < 500

@@ -71,7 +71,11 @@
     };
     socket.onmessage = function (message) {
       var data = JSON.parse(message.data);
-      if (data.type === "item") { render(data.item); }
+      if (data.type === "item") {
+        render(data.item);
+        // A long input arrives cut short: fetch it whole.
+        if (data.item.more) { poll(); }
+      }
       if (data.type === "votes") {
         var li = list.querySelector("[data-id='" + data.id + "'] [data-votes]");
         if (li) { li.textContent = dotsText(data.votes); }

@@ -1,5 +1,6 @@
 """Reads of the events app that are more than a one-liner."""
 
+import datetime as dt
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Prefetch, Q
@@ -37,6 +38,31 @@ def public_events():
         .select_related("venue", "venue__district")
         .prefetch_related(Prefetch("sessions", queryset=sessions_with_counts()))
     )
+
+
+def filtered_events(events, data, at):
+    """Filter events by the listing's filters (date range, district, kind, access features,
+    language), as the listing form or the API cleaned them; past events only when asked."""
+    if not data.get("past"):
+        events = events.filter(sessions__ends_at__gt=at)
+    if data.get("date_from"):
+        start = timezone.make_aware(dt.datetime.combine(data["date_from"], dt.time.min))
+        events = events.filter(sessions__ends_at__gte=start)
+    if data.get("date_to"):
+        end = timezone.make_aware(dt.datetime.combine(data["date_to"], dt.time.max))
+        events = events.filter(sessions__starts_at__lte=end)
+    if data.get("district"):
+        events = events.filter(venue__district=data["district"])
+    if data.get("kind"):
+        events = events.filter(kind=data["kind"])
+    for feature in data.get("access") or ():
+        events = events.filter(**{f"venue__{feature}": True})
+    if data.get("language"):
+        code = data["language"]
+        events = events.filter(
+            Q(languages__icontains=code) | Q(venue__interpretation_languages__icontains=code)
+        )
+    return events.distinct()
 
 
 def upcoming_events(at=None, limit=None):

@@ -1,11 +1,8 @@
 """Public views of events: listing, calendar, event page, registration, report, receipts."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,35 +12,11 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from civitas.core.errors import DomainError
+from civitas.core.templatetags.civitas_maps import map_settings
 
 from . import selectors, services
 from .forms import EventFilterForm, ReceiptLookupForm, RegistrationForm
 from .models import Attendance, EventInput, EventSession, Registration
-
-
-def _filtered(events, data, at):
-    """Filter events by the listing form's cleaned data (date range, district, kind, access,
-    language); past events only when asked."""
-    if not data.get("past"):
-        events = events.filter(sessions__ends_at__gt=at)
-    if data.get("date_from"):
-        start = timezone.make_aware(dt.datetime.combine(data["date_from"], dt.time.min))
-        events = events.filter(sessions__ends_at__gte=start)
-    if data.get("date_to"):
-        end = timezone.make_aware(dt.datetime.combine(data["date_to"], dt.time.max))
-        events = events.filter(sessions__starts_at__lte=end)
-    if data.get("district"):
-        events = events.filter(venue__district=data["district"])
-    if data.get("kind"):
-        events = events.filter(kind=data["kind"])
-    for feature in data.get("access") or ():
-        events = events.filter(**{f"venue__{feature}": True})
-    if data.get("language"):
-        code = data["language"]
-        events = events.filter(
-            Q(languages__icontains=code) | Q(venue__interpretation_languages__icontains=code)
-        )
-    return events.distinct()
 
 
 def event_list(request, index):
@@ -53,9 +26,9 @@ def event_list(request, index):
     form = EventFilterForm(request.GET or None)
     events = selectors.public_events().descendant_of(index)
     if form.is_bound and form.is_valid():
-        events = _filtered(events, form.cleaned_data, at)
+        events = selectors.filtered_events(events, form.cleaned_data, at)
     elif not form.is_bound:
-        events = _filtered(events, {}, at)
+        events = selectors.filtered_events(events, {}, at)
     else:
         events = events.none()
     events = sorted(events, key=lambda e: (e.starts_at or at, e.pk))
@@ -83,10 +56,25 @@ def event_list(request, index):
                 for venue in venues
                 if venue.latitude is not None
             ],
+            # With a tile server the shared map shows the venues; without one, the schematic
+            # map (events/js/map.js) does; without JavaScript the venue sections below do.
+            "map_tiles": bool(map_settings()["tile_url"]),
+            "map_places": [_map_place(venue, f"#venue-{venue.pk}") for venue in venues],
         }
     )
     status = 400 if form.is_bound and form.errors else 200
     return TemplateResponse(request, "events/event_index_page.html", context, status=status)
+
+
+def _map_place(venue, url: str) -> dict:
+    """A venue as a point of the shared map component (no point: left out by it)."""
+    return {
+        "lat": venue.latitude,
+        "lon": venue.longitude,
+        "title": venue.name,
+        "url": url,
+        "text": venue.address,
+    }
 
 
 def _calendar(request, events) -> HttpResponse:
@@ -153,6 +141,8 @@ def event_detail(request, event):
             "is_past": event.is_past(),
             "can_use_console": request.user.has_perm("events.use_console", event),
             "can_view_registrations": request.user.has_perm("events.view_registrations", event),
+            "venue_places": [_map_place(event.venue, "")] if event.venue_id else [],
+            "map_tiles": bool(map_settings()["tile_url"]),
         }
     )
     return TemplateResponse(request, "events/event_page.html", context)

@@ -10,22 +10,11 @@ from civitas.accounts.services import account_delete
 from civitas.core.privacy import export_personal_data
 from civitas.home.models import HomePage
 from events import services
-from events.models import EventKind, Registration, Venue, VenueKind
+from events.models import EventKind, Registration
 from ideas.services import idea_status_set
-from tests.factories import DistrictFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def school(db):
-    return Venue.objects.create(
-        name="Old Town School",
-        kind=VenueKind.SCHOOL,
-        address="3 Market Lane",
-        district=DistrictFactory(name="Old Town", slug="old-town"),
-        childcare=True,
-    )
 
 
 @pytest.fixture
@@ -52,7 +41,26 @@ def test_listing_shows_upcoming_events_grouped_by_venue(client, index, listing):
     assert titles(response) == ["Library workshop", "School meeting"]
     page = response.content.decode()
     assert 'id="venue-' in page and "Riverside Library" in page and "Old Town School" in page
-    assert "event-map-points" in page
+
+
+def test_the_listing_map_uses_tiles_when_a_tile_server_is_set(client, index, listing, settings):
+    settings.CIVITAS_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    page = client.get(index.url).content.decode()
+    assert "data-civitas-map" in page and "civitas/map.js" in page
+    assert "tiles.example.org" in page
+    assert "events/js/map.js" not in page  # the schematic map is not needed then
+    venue = listing["library"].venue
+    assert f'"url": "#venue-{venue.pk}"' in page and '"title": "Riverside Library"' in page
+    event = client.get(listing["library"].url).content.decode()
+    assert "data-civitas-map" in event and "Map of the venue" in event
+
+
+def test_without_tiles_the_listing_draws_its_schematic_map(client, index, listing, settings):
+    settings.CIVITAS_MAP_TILE_URL = ""
+    page = client.get(index.url).content.decode()
+    assert "event-map-points" in page and "events/js/map.js" in page
+    assert "data-civitas-map" not in page and "civitas/map.js" not in page
+    assert "data-civitas-map" not in client.get(listing["library"].url).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,10 @@
 M inputs through the console's sync address; measures the time from the facilitator's request
 to each screen receiving the input (p50, p95, p99, max) and counts lost and doubled messages.
 
-Starts daphne on a free loopback port with the settings of this environment, so the channel
-layer is the in-memory one, or Redis when REDIS_URL is set. Run from the project root (see
-bench/events/README.md):
+Starts one or more daphne processes on free loopback ports (bench/events/settings.py: the
+development settings with DEBUG off), so the channel layer is the in-memory one, Redis when
+REDIS_URL is set, or Redis publish/subscribe with `--layer pubsub`; clients are spread over the
+processes. Run from the project root (see bench/events/README.md):
 
     SQLITE_PATH=/tmp/bench-events.sqlite3 .venv/bin/python -m bench.events.run
     DATABASE_URL=postgres://USER:PASS@127.0.0.1:5432/DB REDIS_URL=redis://127.0.0.1:6379/0 \
@@ -15,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -26,7 +28,9 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.events.settings")
+if "--layer" in sys.argv and sys.argv[sys.argv.index("--layer") + 1 :][:1] == ["pubsub"]:
+    os.environ["BENCH_CHANNEL_LAYER"] = "pubsub"
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 import django  # noqa: E402
@@ -110,7 +114,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_daphne(port: int) -> subprocess.Popen:
+def start_daphne(port: int, log) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
     process = subprocess.Popen(
         [
@@ -124,7 +128,7 @@ def start_daphne(port: int) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open(LOG, "w"),  # noqa: SIM115  (closed with the process)
+        stderr=log,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -167,12 +171,19 @@ def post_input(url: str, cookies: str, token: str, text: str) -> int:
         return response.status
 
 
+def load_generator_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def run(args, event_id: int, event_url: str, cookie: str) -> dict:
-    port = free_port()
-    daphne = start_daphne(port)
-    base = f"http://127.0.0.1:{port}"
-    ws_url = f"ws://127.0.0.1:{port}/ws/events/{event_id}/board/"
+    log = open(LOG, "w")  # noqa: SIM115  (closed at the end of the run)
+    ports = [free_port() for _n in range(args.servers)]
+    servers = [start_daphne(port, log) for port in ports]
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    base = bases[0]
     received: dict[str, list[float]] = {}
+    sizes: list[int] = []
     seen: dict[tuple[int, str], int] = {}
     run_id = uuid.uuid4().hex[:8]
     sockets = []
@@ -186,6 +197,8 @@ async def run(args, event_id: int, event_url: str, cookie: str) -> dict:
                 marker = data["item"]["text"]
                 if not marker.startswith(f"bench-{run_id}-"):
                     continue
+                if not sizes:
+                    sizes.append(len(raw.encode() if isinstance(raw, str) else raw))
                 received.setdefault(marker, []).append(time.perf_counter())
                 seen[(number, marker)] = seen.get((number, marker), 0) + 1
         except websockets.ConnectionClosed:
@@ -196,8 +209,13 @@ async def run(args, event_id: int, event_url: str, cookie: str) -> dict:
         semaphore = asyncio.Semaphore(25)
 
         async def open_one(number):
+            # Clients are spread over the servers, as a proxy in front of them would.
+            server = bases[number % len(bases)]
+            ws_url = server.replace("http", "ws") + f"/ws/events/{event_id}/board/"
             async with semaphore:
-                ws = await websockets.connect(ws_url, origin=base, open_timeout=60, max_queue=None)
+                ws = await websockets.connect(
+                    ws_url, origin=server, open_timeout=60, max_queue=None
+                )
                 sockets.append(ws)
                 return asyncio.create_task(listen(number, ws))
 
@@ -209,7 +227,9 @@ async def run(args, event_id: int, event_url: str, cookie: str) -> dict:
         # One unmeasured input first: the server loads its templates and URL tables once.
         await asyncio.to_thread(post_input, sync_url, cookies, token, f"warm-up-{run_id}")
         await asyncio.sleep(1)
-        cpu_before = cpu_seconds(daphne.pid)
+        cpu_before = sum(cpu_seconds(server.pid) for server in servers)
+        client_cpu_before = load_generator_cpu()
+        load_before = os.getloadavg()[0]
         sent_at = {}
         post_ms = []
         for number in range(args.messages):
@@ -226,7 +246,9 @@ async def run(args, event_id: int, event_url: str, cookie: str) -> dict:
             if sum(len(v) for v in received.values()) >= expected:
                 break
             await asyncio.sleep(0.1)
-        server_cpu = cpu_seconds(daphne.pid) - cpu_before
+        server_cpu = sum(cpu_seconds(server.pid) for server in servers) - cpu_before
+        client_cpu = load_generator_cpu() - client_cpu_before
+        load = (load_before + os.getloadavg()[0]) / 2
         firsts = [(min(times) - sent_at[m]) * 1000 for m, times in received.items()]
         lasts = [(max(times) - sent_at[m]) * 1000 for m, times in received.items()]
         latencies = sorted(
@@ -237,11 +259,14 @@ async def run(args, event_id: int, event_url: str, cookie: str) -> dict:
         for task in listeners:
             task.cancel()
     finally:
-        daphne.send_signal(signal.SIGINT)  # a clean stop (and a written profile, if any)
-        try:
-            daphne.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            daphne.kill()
+        for server in servers:
+            server.send_signal(signal.SIGINT)  # a clean stop (and a written profile, if any)
+        for server in servers:
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        log.close()
     delivered = len(latencies)
     doubled = sum(count - 1 for count in seen.values() if count > 1)
 
@@ -263,6 +288,9 @@ async def run(args, event_id: int, event_url: str, cookie: str) -> dict:
         "max": latencies[-1] if latencies else float("nan"),
         "mean": statistics.fmean(latencies) if latencies else float("nan"),
         "cpu_per_input": 1000 * server_cpu / args.messages,
+        "client_cpu_per_input": 1000 * client_cpu / args.messages,
+        "load": load,
+        "bytes": sizes[0] if sizes else 0,
         "post": statistics.median(post_ms),
         "first": statistics.median(firsts) if firsts else float("nan"),
         "last": statistics.median(lasts) if lasts else float("nan"),
@@ -275,28 +303,41 @@ def main():
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between inputs")
     parser.add_argument("--wait", type=float, default=15.0, help="seconds to wait for stragglers")
+    parser.add_argument("--servers", type=int, default=1, help="daphne processes (needs Redis)")
+    parser.add_argument(
+        "--layer", choices=["settings", "pubsub"], default="settings", help="channel layer"
+    )
     args = parser.parse_args()
     layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+    if args.servers > 1 and layer == "InMemoryChannelLayer":
+        raise SystemExit("Several servers share a board only through Redis: set REDIS_URL.")
     database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    say(f"Live board fan-out: {args.clients} clients, {args.messages} inputs, {layer}, {database}")
+    say(
+        f"Live board fan-out: {args.clients} clients, {args.messages} inputs, {layer}, "
+        f"{database}, {args.servers} daphne"
+    )
     call_command("migrate", verbosity=0, interactive=False)
     event, facilitator = setup_event()
     result = asyncio.run(run(args, event.pk, event.url, session_cookie(facilitator)))
     say(
-        "| layer | database | clients | inputs | delivered | lost | doubled "
-        "| p50 ms | p95 ms | p99 ms | max ms |"
+        "| layer | database | daphne | clients | inputs | delivered | lost | doubled "
+        "| p50 ms | p95 ms | p99 ms | max ms | server CPU/input | client CPU/input | load |"
     )
-    say("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     say(
-        f"| {layer} | {database} | {args.clients} | {args.messages} | {result['delivered']} | "
-        f"{result['lost']} | {result['doubled']} | {result['p50']:.0f} | {result['p95']:.0f} | "
-        f"{result['p99']:.0f} | {result['max']:.0f} |"
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: | ---: |"
+    )
+    say(
+        f"| {layer} | {database} | {args.servers} | {args.clients} | {args.messages} | "
+        f"{result['delivered']} | {result['lost']} | {result['doubled']} | {result['p50']:.0f} | "
+        f"{result['p95']:.0f} | {result['p99']:.0f} | {result['max']:.0f} | "
+        f"{result['cpu_per_input']:.0f} ms | {result['client_cpu_per_input']:.0f} ms | "
+        f"{result['load']:.1f} |"
     )
     say(
         f"median per input: facilitator's request {result['post']:.0f} ms, "
-        f"first screen {result['first']:.0f} ms, "
-        f"last screen {result['last']:.0f} ms; server CPU per input "
-        f"{result['cpu_per_input']:.0f} ms; load average {os.getloadavg()[0]:.1f}"
+        f"first screen {result['first']:.0f} ms, last screen {result['last']:.0f} ms; "
+        f"message size {result['bytes']} bytes"
     )
     ok = result["lost"] == 0 and result["doubled"] == 0 and result["p95"] < TARGET_P95_MS
     say(f"target p95 < {TARGET_P95_MS:.0f} ms, no message lost: {'met' if ok else 'NOT met'}")

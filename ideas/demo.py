@@ -1,6 +1,7 @@
 """Demo data of the ideas app, built by ``manage.py demo_city`` (idempotent)."""
 
 import random
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -307,6 +308,18 @@ def _challenge(home, slug, title, intro, phases) -> tuple[IdeaChallengePage, boo
     return page, True
 
 
+def _demo_point(rng, number: int) -> dict:
+    """A point inside the city's bounding box for two ideas in three (the map view's demo)."""
+    bounds = getattr(settings, "CIVITAS_MAP_BOUNDS", ())
+    if number % 3 == 2 or len(bounds) != 4:
+        return {}
+    south, west, north, east = bounds
+    return {
+        "latitude": Decimal(str(round(south + (north - south) * rng.uniform(0.2, 0.8), 6))),
+        "longitude": Decimal(str(round(west + (east - west) * rng.uniform(0.2, 0.8), 6))),
+    }
+
+
 def build_demo(*, stdout, home, users) -> None:
     """A challenge in its support phase with 30 ideas, an older one with results, an always-open
     idea box and the city-wide list."""
@@ -338,6 +351,7 @@ def build_demo(*, stdout, home, users) -> None:
                 location_text=place,
                 language="en",
                 created_at=now - (29 - number * 0.8) * DAY,
+                **_demo_point(rng, number),
             )
             supporters = rng.sample(people, rng.randint(0, len(people)))
             for person in supporters:

@@ -26,6 +26,10 @@ class IdeaFilterForm(forms.Form):
         label=_("Status"), choices=[("", _("Any")), *IdeaStatus.choices], required=False
     )
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+    # List or map: kept when the filters are applied again.
+    view = forms.ChoiceField(
+        choices=[("list", _("List")), ("map", _("Map"))], required=False, widget=forms.HiddenInput
+    )
 
 
 class CityIdeaFilterForm(IdeaFilterForm):
@@ -58,6 +62,10 @@ class IdeaTextForm(forms.Form):
 class IdeaForm(IdeaTextForm):
     topic = forms.ModelChoiceField(Topic.objects.all(), label=_("Topic"), required=False)
     district = forms.ModelChoiceField(District.objects.all(), label=_("District"), required=False)
+    # Set by the map picker (JavaScript); without it people describe the place in words.
+    # Checked by the service (numbers, inside the city), which names the problem in words.
+    latitude = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     # Carried through the confirmation step so a resubmitted form never creates a second idea.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 

@@ -121,6 +121,9 @@ class IdeaQuerySet(models.QuerySet):
         return self.filter(author=user)
 
 
+# Stored counts that only ideas.counters writes.
+COUNTER_FIELDS = ("support_count", "comment_count")
+
 # Ideas shown in lists (see selectors.listed_ideas).
 LISTED = Q(hidden_at__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True)
 
@@ -180,6 +183,10 @@ class Idea(index.Indexed, Contribution):
     comments_locked_at = models.DateTimeField(
         _("comments locked at"), null=True, blank=True, editable=False
     )
+    # Stored for the "most supported" and "most discussed" orders; kept by ideas.counters
+    # whenever a support or comment of the idea changes.
+    support_count = models.PositiveIntegerField(_("supports"), default=0, editable=False)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
 
     objects = IdeaQuerySet.as_manager()
 
@@ -206,6 +213,27 @@ class Idea(index.Indexed, Contribution):
                 name="idea_listed_by_challenge",
             ),
             models.Index(fields=["-created_at", "-id"], condition=LISTED, name="idea_listed"),
+            # The popular orders, per challenge and city-wide, read in index order.
+            models.Index(
+                fields=["process", "-support_count", "-created_at", "-id"],
+                condition=LISTED,
+                name="idea_supported_by_challenge",
+            ),
+            models.Index(
+                fields=["-support_count", "-created_at", "-id"],
+                condition=LISTED,
+                name="idea_supported",
+            ),
+            models.Index(
+                fields=["process", "-comment_count", "-created_at", "-id"],
+                condition=LISTED,
+                name="idea_discussed_by_challenge",
+            ),
+            models.Index(
+                fields=["-comment_count", "-created_at", "-id"],
+                condition=LISTED,
+                name="idea_discussed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -235,6 +263,17 @@ class Idea(index.Indexed, Contribution):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The stored counts belong to ideas.counters: a full save of an idea loaded earlier
+        # must not write back counts that changed meanwhile.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in COUNTER_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def challenge(self):

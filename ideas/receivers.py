@@ -1,9 +1,42 @@
 """Relays of the kernel's interaction events for ideas, as the ideas app's own domain events."""
 
-from civitas.interactions import signals as interactions
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from . import signals
+from civitas.interactions import signals as interactions
+from civitas.interactions.models import Comment, Support
+
+from . import counters, signals
 from .models import Idea
+
+
+def lock_before_support(sender, instance, **kwargs):
+    """Lock the idea before its support row is written or deleted (see ideas.counters)."""
+    idea_id = counters.idea_id_of(instance)
+    if idea_id is not None:
+        counters.lock(idea_id)
+
+
+def recount_support(sender, instance, created=True, **kwargs):
+    idea_id = counters.idea_id_of(instance)
+    if idea_id is not None and created:
+        counters.recount(idea_id)
+
+
+def recount_comment(sender, instance, created=True, update_fields=None, **kwargs):
+    """A comment posted, deleted by its author or removed changes the count of its idea."""
+    idea_id = counters.idea_id_of(instance)
+    if idea_id is None:
+        return
+    if created or update_fields is None or {"deleted_at", "hidden_at"} & set(update_fields):
+        counters.recount(idea_id)
+
+
+def recount_moderated_comment(sender, target, **kwargs):
+    """A comment hidden or shown again by a moderator (after that commit)."""
+    if isinstance(target, Comment):
+        idea_id = counters.idea_id_of(target)
+        if idea_id is not None:
+            counters.recount(idea_id)
 
 
 def relay_support(sender, target, user, supported, count, **kwargs):
@@ -29,5 +62,13 @@ def relay_hidden(sender, target, by, reason, **kwargs):
 
 
 def connect() -> None:
+    pre_save.connect(lock_before_support, sender=Support, dispatch_uid="ideas.lock_support")
+    pre_delete.connect(lock_before_support, sender=Support, dispatch_uid="ideas.lock_unsupport")
+    post_save.connect(recount_support, sender=Support, dispatch_uid="ideas.count_support")
+    post_delete.connect(recount_support, sender=Support, dispatch_uid="ideas.count_unsupport")
+    post_save.connect(recount_comment, sender=Comment, dispatch_uid="ideas.count_comment")
+    post_delete.connect(recount_comment, sender=Comment, dispatch_uid="ideas.count_uncomment")
+    for event in (interactions.content_hidden, interactions.content_unhidden):
+        event.connect(recount_moderated_comment, dispatch_uid=f"ideas.recount_{event.name}")
     interactions.support_changed.connect(relay_support, dispatch_uid="ideas.relay_support")
     interactions.content_hidden.connect(relay_hidden, dispatch_uid="ideas.relay_hidden")

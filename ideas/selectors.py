@@ -2,10 +2,8 @@
 
 from django.db.models import F, Value
 from django.db.models.functions import Mod
-from wagtail.search.backends import get_search_backend
 
-from civitas.interactions.selectors import with_interaction_counts
-
+from . import search
 from .models import LISTED, Idea, IdeaChallengePage
 
 # A prime modulus keeps the shuffled order a permutation of the ids for any seed below it.
@@ -15,8 +13,6 @@ ORDERINGS = {
     "supported": ("-support_count", "-created_at", "-pk"),
     "discussed": ("-comment_count", "-created_at", "-pk"),
 }
-# Search answers are capped: beyond this many matches people refine the words instead.
-SEARCH_LIMIT = 1000
 
 
 def listed_ideas(challenge=None):
@@ -29,25 +25,16 @@ def listed_ideas(challenge=None):
     return ideas.filter(process_id__in=list(live))
 
 
-def search_ids(query: str, challenge=None) -> list[int]:
-    """Ids of public ideas matching `query` (all words), best first, at most SEARCH_LIMIT."""
-    scope = Idea.objects.filter(hidden_at__isnull=True)
-    if challenge is not None:
-        scope = scope.filter(process_id=getattr(challenge, "pk", challenge))
-    found = get_search_backend().search(query, scope, operator="and")
-    return [idea.pk for idea in found[:SEARCH_LIMIT]]
-
-
 def filtered_ideas(ideas, *, filters: dict, sort: str = "newest", seed: int = 1):
-    """`ideas` narrowed by challenge/topic/district/status/q in `filters`, with support and
-    comment counts, in `sort` order ("random" is a stable shuffle for `seed`)."""
+    """`ideas` narrowed by challenge/topic/district/status/q in `filters`, in `sort` order
+    ("random" is a stable shuffle for `seed`)."""
     for name in ("challenge", "topic", "district", "status"):
         value = filters.get(name)
         if value:
             ideas = ideas.filter(**{"process" if name == "challenge" else name: value})
     if filters.get("q"):
-        ideas = ideas.filter(pk__in=search_ids(filters["q"], filters.get("challenge")))
-    ideas = with_interaction_counts(ideas.select_related("author", "topic", "district", "process"))
+        ideas = search.matching(ideas, filters["q"])
+    ideas = ideas.select_related("author", "topic", "district", "process")
     if sort == "random":
         return ideas.annotate(shuffle=Mod(F("pk") * Value(seed), Value(RANDOM_MODULUS))).order_by(
             "shuffle", "pk"

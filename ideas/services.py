@@ -2,6 +2,7 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from civitas.notifications.services import notify
 from civitas.participation.models import Channel, District, Topic
 from civitas.participation.services import contribution_fields, create_contribution
 
-from . import kinds, signals
+from . import counters, kinds, signals
 from .models import (
     HistoryKind,
     Idea,
@@ -44,6 +45,15 @@ def _coordinate(value, low: int, high: int, code: str):
     if not low <= number <= high:
         raise DomainError(_("The point on the map is outside the valid range."), code=code)
     return number
+
+
+def _inside_city(latitude: Decimal, longitude: Decimal) -> bool:
+    """Whether the point lies in the city's bounding box (setting CIVITAS_MAP_BOUNDS)."""
+    bounds = getattr(settings, "CIVITAS_MAP_BOUNDS", None)
+    if not bounds:
+        return True
+    south, west, north, east = (Decimal(str(value)) for value in bounds)
+    return south <= latitude <= north and west <= longitude <= east
 
 
 def _related(model, value, code: str):
@@ -80,6 +90,11 @@ def _cleaned(data: dict) -> dict:
         )
     if (values["latitude"] is None) != (values["longitude"] is None):
         raise DomainError(_("A point on the map needs both coordinates."), code="latitude")
+    if values["latitude"] is not None and not _inside_city(values["latitude"], values["longitude"]):
+        raise DomainError(
+            _("The point on the map is outside the city; choose a point inside it."),
+            code="latitude",
+        )
     try:
         Idea(**values).clean_fields(exclude=["process", "author", "entered_by", "status"])
     except ValidationError as exc:
@@ -325,9 +340,12 @@ def carry_over(old: Idea) -> int:
         return 0
     with transaction.atomic():
         kept = Idea.objects.get(pk=old.merged_into_id)
+        counters.lock_pair(old.pk, kept.pk)
         moved = _move_rows(Support, old, kept)
         _move_rows(Follow, old, kept)
         if moved:
+            counters.recount(old.pk)
+            counters.recount(kept.pk)
             count = Support.objects.for_object(kept).count()
             signals.idea_supported.send_on_commit(
                 sender=Idea, idea=kept, user=None, supported=True, count=count
@@ -342,13 +360,7 @@ def idea_merge(*, idea: Idea, into: Idea, by) -> Idea:
     if idea.pk == into.pk:
         raise DomainError(_("An idea cannot be merged into itself."), code="into")
     with transaction.atomic():
-        # Both rows locked in id order, so two merges of the same pair cannot deadlock.
-        locked = {
-            row.pk: row
-            for row in Idea.objects.select_for_update(of=("self",))
-            .filter(pk__in=[idea.pk, into.pk])
-            .order_by("pk")
-        }
+        locked = counters.lock_pair(idea.pk, into.pk)
         if len(locked) != 2:
             raise DomainError(_("Choose an existing idea."), code="into")
         idea, into = locked[idea.pk], locked[into.pk]
@@ -363,6 +375,8 @@ def idea_merge(*, idea: Idea, into: Idea, by) -> Idea:
         people = interested_people(idea, exclude=[getattr(by, "pk", None)])
         _move_rows(Support, idea, into)
         _move_rows(Follow, idea, into)
+        counters.recount(idea.pk)
+        counters.recount(into.pk)
         log(instance=idea, action="ideas.idea.merged", user=by, data={"into": into.pk})
         notify(
             recipients=people,

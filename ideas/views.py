@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from wagtail.search.backends import get_search_backend
 
 from civitas.core.errors import DomainError
-from civitas.interactions.selectors import with_interaction_counts
 
 from . import services
 from .export import ideas_csv_response
@@ -30,6 +29,8 @@ from .models import Idea, IdeaRedaction
 from .selectors import RANDOM_MODULUS, filtered_ideas, listed_ideas
 
 PER_PAGE = 20
+# A map shows at most this many points; people narrow the filters to see the others.
+MAP_LIMIT = 500
 
 
 def _public_ideas(challenge):
@@ -45,23 +46,58 @@ def _random_seed(request) -> int:
     return seed
 
 
+def _point(idea, url: str = "") -> dict:
+    """An idea as a place for the shared map component."""
+    return {
+        "lat": idea.latitude,
+        "lon": idea.longitude,
+        "title": idea.title,
+        "url": url,
+        "text": idea.location_text,
+    }
+
+
+def map_points(request, ideas) -> list[dict]:
+    """The ideas that have a point, as places for the shared map (at most MAP_LIMIT)."""
+    located = ideas.filter(latitude__isnull=False).select_related("process")
+    return [
+        _point(idea, f"{idea.process.get_url(request)}{idea.pk}/") for idea in located[:MAP_LIMIT]
+    ]
+
+
 def list_context(request, ideas, form) -> dict:
-    """Filter, sort and paginate `ideas` by the bound filter `form`; each idea gets `link`."""
+    """Filter, sort and paginate `ideas` by the bound filter `form`; each idea gets `link`.
+    In the map view the ideas with a point are the `points` instead."""
     filters, sort = {}, "newest"
     if form.is_bound and form.is_valid():
         filters, sort = form.cleaned_data, form.cleaned_data["sort"] or sort
     seed = _random_seed(request) if sort == "random" else 1
     ideas = filtered_ideas(ideas, filters=filters, sort=sort, seed=seed)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query_string = query.urlencode()
+    query.pop("view", None)
+    list_query = query.urlencode()
+    query["view"] = "map"
+    switch = {"list_query": list_query, "map_query": query.urlencode()}
+    if filters.get("view") == "map":
+        points = map_points(request, ideas)
+        return {
+            "filter_form": form,
+            "map_view": True,
+            "points": points,
+            "more_points": len(points) == MAP_LIMIT,
+            **switch,
+        }
     page_obj = Paginator(ideas, PER_PAGE).get_page(request.GET.get("page"))
     for idea in page_obj.object_list:
         idea.link = f"{idea.process.get_url(request)}{idea.pk}/"
-    query = request.GET.copy()
-    query.pop("page", None)
     return {
         "filter_form": form,
         "page_obj": page_obj,
         "ideas": page_obj.object_list,
-        "query_string": query.urlencode(),
+        "query_string": query_string,
+        **switch,
     }
 
 
@@ -94,7 +130,7 @@ def city_idea_list(request, index_page):
 def idea_detail(request, challenge, idea_id):
     """One idea with its status, official answer, supports and comments."""
     idea = (
-        with_interaction_counts(Idea.objects.filter(process=challenge, hidden_at__isnull=True))
+        Idea.objects.filter(process=challenge, hidden_at__isnull=True)
         .select_related("author", "topic", "district", "merged_into")
         .filter(pk=idea_id)
         .first()
@@ -110,6 +146,7 @@ def idea_detail(request, challenge, idea_id):
             "base_url": challenge.get_url(request),
             "share_url": request.build_absolute_uri(f"{challenge.url}{idea.pk}/"),
             "history": list(idea.history.select_related("other_idea")),
+            "place": [_point(idea)] if idea.latitude is not None else [],
             "can_change": request.user.has_perm("ideas.change_idea", idea),
             "can_set_status": request.user.has_perm("ideas.set_status", idea),
             "can_moderate": request.user.has_perm("ideas.moderate_idea", idea),
@@ -130,12 +167,21 @@ def _idea_allowed(request, challenge, idea_id, perm):
     return idea, None
 
 
+def _error_field(form, code):
+    """The visible field a service error is about; hidden ones (the map point) and unknown
+    codes are reported for the whole form, where people can see them."""
+    if code in form.fields and not form.fields[code].widget.is_hidden:
+        return code
+    return None
+
+
 def idea_edit(request, challenge, idea_id):
     """The author changes their idea while the phase allows."""
     idea, response = _idea_allowed(request, challenge, idea_id, "ideas.change_idea")
     if response:
         return response
-    initial = {name: getattr(idea, name) for name in ("title", "body", "location_text")}
+    names = ("title", "body", "location_text", "latitude", "longitude")
+    initial = {name: getattr(idea, name) for name in names}
     initial.update({"topic": idea.topic_id, "district": idea.district_id})
     form = IdeaForm(request.POST or None, initial=initial)
     del form.fields["submission_key"]  # an edit changes one row; retries change nothing more
@@ -143,7 +189,7 @@ def idea_edit(request, challenge, idea_id):
         try:
             services.idea_edit(idea=idea, by=request.user, data=form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.code if exc.code in form.fields else None, exc.message)
+            form.add_error(_error_field(form, exc.code), exc.message)
         else:
             messages.success(request, _("Your idea was updated."))
             return redirect(f"{challenge.url}{idea.pk}/")
@@ -199,8 +245,7 @@ def idea_new(request, challenge):
                 submission_key=data["submission_key"],
             )
         except DomainError as exc:
-            field = exc.code if exc.code in form.fields else None
-            form.add_error(field, exc.message)
+            form.add_error(_error_field(form, exc.code), exc.message)
         else:
             messages.success(request, _("Thank you, your idea was published."))
             return redirect(f"{challenge.url}{idea.pk}/")
@@ -288,7 +333,7 @@ def idea_moderate(request, challenge, idea_id):
                 if form is None:
                     messages.error(request, exc.message)
                     return redirect(f"{challenge.url}{idea.pk}/moderate/")
-                form.add_error(exc.code if exc.code in form.fields else None, exc.message)
+                form.add_error(_error_field(form, exc.code), exc.message)
             else:
                 messages.success(request, message)
                 target = challenge.url if action == "hide" else f"{challenge.url}{idea.pk}/"

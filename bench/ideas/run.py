@@ -34,6 +34,7 @@ from civitas.accounts.models import User  # noqa: E402
 from civitas.home.models import HomePage  # noqa: E402
 from civitas.interactions.models import Comment, Support  # noqa: E402
 from civitas.participation.models import District, Phase, Topic  # noqa: E402
+from ideas import counters  # noqa: E402
 from ideas.models import Idea, IdeaChallengePage, IdeasIndexPage, IdeaStatus  # noqa: E402
 
 BATCH = 10_000
@@ -196,6 +197,9 @@ def seed(ideas_total: int, supports_total: int, users_total: int, comments_total
                 ]
             )
             progress("comments", stop, comments_total, started)
+    # Bulk inserts skip the signals that keep the stored counts: store them in one statement.
+    say("Storing support and comment counts")
+    counters.recount_all(Idea.objects.filter(process__in=pages))
     if connection.vendor == "postgresql" or connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -204,24 +208,30 @@ def seed(ideas_total: int, supports_total: int, users_total: int, comments_total
 def measure(client: Client, label: str, url: str, repeat: int) -> dict:
     client.get(url)  # warm caches (templates, site root paths)
     times = []
+    cpu_times = []
     queries = 0
     status = None
     for _i in range(repeat):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
+            cpu_times.append((time.process_time() - cpu_started) * 1000)
         status = response.status_code
         queries = len(captured)
     times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+    cpu_times.sort()
+    rank = min(len(times) - 1, int(round(0.95 * len(times))) - 1)
     return {
         "label": label,
         "status": status,
         "queries": queries,
         "p50": statistics.median(times),
-        "p95": p95,
+        "p95": times[rank],
         "max": times[-1],
+        # CPU time of this process: on a busy machine it shows the work without the waiting
+        # (with SQLite it includes the queries; PostgreSQL's work is in its own processes).
+        "cpu_p95": cpu_times[rank],
     }
 
 
@@ -258,20 +268,25 @@ def main(argv=None) -> int:
         ("challenge list, search", f"{page.url}?q=benches+river"),
         ("city list, newest", index.url),
         ("city list, most supported", f"{index.url}?sort=supported"),
+        ("city list, most discussed", f"{index.url}?sort=discussed"),
+        ("city list, search", f"{index.url}?q=benches+river"),
         ("idea detail", f"{idea.process.url}{idea.pk}/"),
         ("API list", "/api/v1/ideas/"),
         ("API detail", f"/api/v1/ideas/{idea.pk}"),
     ]
     client = Client()
     say("")
-    say(f"{'page':<36} {'status':>6} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    say(
+        f"{'page':<36} {'status':>6} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+        f"{'CPU p95':>8}"
+    )
     results = []
     for label, url in urls:
         r = measure(client, label, url, args.repeat)
         results.append(r)
         say(
             f"{r['label']:<36} {r['status']:>6} {r['queries']:>7} {r['p50']:>8.1f} "
-            f"{r['p95']:>8.1f} {r['max']:>8.1f}"
+            f"{r['p95']:>8.1f} {r['max']:>8.1f} {r['cpu_p95']:>8.1f}"
         )
     slow = [r for r in results if r["p95"] > TARGET_P95_MS or r["status"] != 200]
     say("")

@@ -1,9 +1,11 @@
-"""Ideas in a real browser: a resident finds a challenge and is shown a similar idea before
-posting theirs, another resident supports and comments, a moderator hides the comment with a
-reason, staff set the status with an answer, and the author reads the notification. Every
-public page on the way passes axe-core's WCAG 2.2 AA rules, in English and in Arabic (RTL)."""
+"""Ideas in a real browser: a resident finds a challenge, marks the place on the map and is shown
+a similar idea before posting theirs, another resident supports and comments, a moderator hides
+the comment with a reason, staff set the status with an answer, and the author reads the
+notification. Every public page on the way (the map views too) passes axe-core's WCAG 2.2 AA
+rules, in English and in Arabic (RTL)."""
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from civitas.accounts.models import Role
@@ -64,6 +66,14 @@ def test_idea_journey(browser, live_server, home_page):
     page.fill("main input[name='title']", "More benches along the river")
     page.fill("main textarea[name='body']", "Older people need somewhere to <rest>.")
     page.fill("main input[name='location_text']", "River path, between the bridges")
+    # With JavaScript the place can also be marked on the map; tiles are not needed for that.
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    assert page.input_value("main input[name='latitude']") == ""
+    page.locator("main .map-picker .civitas-map").click()
+    assert page.input_value("main input[name='latitude']") != ""
+    assert page.input_value("main input[name='longitude']") != ""
+    assert "Point set at" in page.locator("main .map-picker [role='status']").inner_text()
+    assert_accessible(page, "idea form with a point on the map")
     click_and_wait(page, "main form button[type='submit']")
     # The check step suggests the similar idea already proposed.
     similar = page.locator("section.similar a")
@@ -73,7 +83,13 @@ def test_idea_journey(browser, live_server, home_page):
     idea = Idea.objects.get(title="More benches along the river")
     assert page.url.endswith(f"{challenge.url}{idea.pk}/")
     assert "somewhere to &lt;rest&gt;." in page.content()
+    south, west, north, east = settings.CIVITAS_MAP_BOUNDS
+    assert south <= float(idea.latitude) <= north and west <= float(idea.longitude) <= east
+    assert page.locator("main .idea-place .leaflet-marker-icon").count() == 1
     assert_accessible(page, "the new idea")
+    page.goto(f"{challenge.url}?view=map")
+    assert page.locator("main .map-view .leaflet-marker-icon").count() == 1
+    assert_accessible(page, "map of the challenge's ideas")
 
     # Another resident supports it and comments.
     neighbours, page = signed_in(browser, live_server, neighbour)
@@ -127,10 +143,17 @@ def test_idea_pages_in_arabic(browser, live_server, home_page, translations):
     challenge = make_challenge(home_page, title="Greener streets", phases=(("submit", -1, 5),))
     author = UserFactory(display_name="Noor")
     idea = Idea.objects.create(
-        process=challenge, author=author, title="Benches", body="Shade and rest."
+        process=challenge,
+        author=author,
+        title="Benches",
+        body="Shade and rest.",
+        latitude="50.8467",
+        longitude="4.3525",
     )
     context, page = signed_in(browser, live_server, author, language="ar")
-    for path in [challenge.url, f"{challenge.url}new/", f"{challenge.url}{idea.pk}/"]:
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    paths = [challenge.url, f"{challenge.url}?view=map", f"{challenge.url}new/"]
+    for path in [*paths, f"{challenge.url}{idea.pk}/"]:
         page.goto(path)
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert_accessible(page, f"Arabic {path}")

@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from civitas.accounts.services import role_assign
 from ideas import signals
-from ideas.models import Idea, IdeaChallengePage
+from ideas.models import Idea, IdeaChallengePage, IdeasIndexPage
 from tests.factories import UserFactory, add_process
 
 PHASE_STATES = {
@@ -59,10 +59,18 @@ def resident(db):
 
 
 @pytest.fixture
+def index_page(home_page):
+    """The city-wide list of ideas."""
+    page = IdeasIndexPage(title="All ideas")
+    home_page.add_child(instance=page)
+    return page
+
+
+@pytest.fixture
 def make_idea(author):
-    def make(challenge, *, by=None, title="More benches by the river", **fields):
+    def make(challenge, *, by=None, title="More benches by the river", body="Shade too.", **fields):
         return Idea.objects.create(
-            process=challenge, author=by or author, title=title, body="Shade too.", **fields
+            process=challenge, author=by or author, title=title, body=body, **fields
         )
 
     return make

@@ -11,19 +11,11 @@ from django.utils import timezone
 from civitas.core.exports import safe_cell
 from civitas.interactions import services as interactions
 from ideas import services
-from ideas.models import IdeasIndexPage
 from tests.factories import DistrictFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 NASTY = '<script>alert("x")</script> & =HYPERLINK("http://evil")'
-
-
-@pytest.fixture
-def index_page(home_page):
-    page = IdeasIndexPage(title="All ideas")
-    home_page.add_child(instance=page)
-    return page
 
 
 def titles(response):

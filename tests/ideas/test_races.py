@@ -33,6 +33,7 @@ def test_fifty_supports_of_one_person_on_one_idea_leave_one(idea, resident):
     assert errors == []
     assert results == [1] * 50
     assert Support.objects.count() == 1
+    assert Idea.objects.get(pk=idea.pk).support_count == 1
     assert ModelLogEntry.objects.filter(action="interactions.support.added").count() == 1
 
 
@@ -74,3 +75,7 @@ def test_concurrent_merge_and_supports_count_each_person_once(make_idea, challen
     assert len(supporters_of_kept) == interactions.support_count(kept)
     assert len(supporters_of_kept) >= max(9, accepted_on_duplicate)
     assert Idea.objects.get(pk=duplicate.pk).merged_into_id == kept.pk
+    # The stored counts agree with the rows, on both ideas.
+    for idea in (kept, duplicate):
+        stored = Idea.objects.get(pk=idea.pk).support_count
+        assert stored == Support.objects.for_object(idea).count()

@@ -112,6 +112,10 @@
       return;
     }
     var map = made.map;
+    var heading = document.createElement("p");
+    heading.className = "map-picker-label";
+    heading.textContent = root.getAttribute("data-label") || "";
+    root.insertBefore(heading, root.firstChild);
     var status = document.createElement("p");
     status.setAttribute("role", "status");
     status.className = "civitas-map-status";

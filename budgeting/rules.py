@@ -36,6 +36,15 @@ def is_department_member_here(user, obj) -> bool:
 
 
 @rules.predicate
+def votes_with_code(user, round_page) -> bool:
+    """The round admits whoever holds a mailed single-use voting code, with or without an
+    account (the code is checked by the service)."""
+    from .models import Verification
+
+    return getattr(round_page, "verification", None) == Verification.CODE
+
+
+@rules.predicate
 def is_funded(user, proposal) -> bool:
     return bool(getattr(proposal, "funded", False))
 
@@ -44,7 +53,10 @@ is_round_staff = is_administrator | is_editor | is_taskforce | is_moderator_here
 
 # Object: the BudgetRoundPage.
 rules.add_perm("budgeting.propose", is_participant & process_is_public & phase_allows("propose"))
-rules.add_perm("budgeting.vote", is_participant & process_is_public & phase_allows("vote"))
+rules.add_perm(
+    "budgeting.vote",
+    (is_participant | votes_with_code) & process_is_public & phase_allows("vote"),
+)
 rules.add_perm(
     "budgeting.enter_paper",
     (is_facilitator_here | is_round_staff)

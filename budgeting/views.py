@@ -17,9 +17,12 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 
 from civitas.core.errors import DomainError
 from civitas.core.exports import safe_cell
+from civitas.core.views import rate_limited
 
 from . import secrecy, services
 from .forms import (
@@ -55,12 +58,29 @@ def _context(request, round_page, **extra):
 
 
 def _login_or_perm(request, perm, obj):
-    """None when allowed; a login redirect for anonymous people; 403 for others."""
+    """None when allowed (anonymous people too, where the rule admits them, as voting codes
+    do); otherwise a login redirect for anonymous people and 403 for others."""
+    if request.user.has_perm(perm, obj):
+        return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-    return None
+    raise PermissionDenied
+
+
+# Wrong voting codes or resident identifiers from one address, before it must wait.
+CREDENTIAL_RATE = "10/10m"
+
+
+def _credential_guessing(request, *, failed: bool) -> bool:
+    """Whether this address typed too many wrong credentials lately; `failed` counts one."""
+    return is_ratelimited(
+        request,
+        group="budgeting.credential",
+        key="ip",
+        rate=CREDENTIAL_RATE,
+        method=ALL,
+        increment=failed,
+    )
 
 
 def _error_status(exc: DomainError) -> int:
@@ -381,12 +401,16 @@ def ballot(request, round_page):
     voter = None
     status = 200
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    if credential and _credential_guessing(request, failed=False):
+        return rate_limited(request)
     try:
         if not needs_credential or credential:
             voter = services.voter_for(round=round_page, user=request.user, credential=credential)
     except DomainError as exc:
         if request.method != "POST":
             raise
+        if credential:
+            _credential_guessing(request, failed=True)
         errors.append(exc.message)
         status = _error_status(exc)
     try:

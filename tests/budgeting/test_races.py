@@ -1,6 +1,7 @@
 """Races on ballots are settled by the database: one roll row per voter, one claim per code."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 
 from budgeting import services
@@ -23,7 +24,7 @@ def caster(round_id, user_id, selection, credential=""):
 
     def prepare():
         round_page = BudgetRoundPage.objects.get(pk=round_id)
-        user = User.objects.get(pk=user_id)
+        user = AnonymousUser() if user_id is None else User.objects.get(pk=user_id)
         voter = services.voter_for(round=round_page, user=user, credential=credential)
         return lambda: services.ballot_cast(
             round=round_page, voter=voter, district_id=None, selection=selection
@@ -80,3 +81,20 @@ def test_a_voting_code_used_twice_at_once_works_once(make_round_page, make_propo
     assert len(errors) == 1 and isinstance(errors[0], Conflict)
     assert Ballot.objects.filter(round=round_page).count() == 1
     assert VotingCode.objects.get().used_at is not None
+
+
+@pytest.mark.parametrize("changeable", [True, False])
+def test_a_code_used_twice_at_once_without_an_account_works_once(
+    make_round_page, make_proposal, changeable
+):
+    round_page = make_round_page("vote", verification="code", ballots_changeable=changeable)
+    project = make_proposal(round_page)
+    (code,) = services.voting_codes_generate(round=round_page, count=1, by=None)
+    results, errors = run_together(
+        [caster(round_page.pk, None, [(project.pk, None)], credential=code) for _i in range(8)]
+    )
+    assert len(results) == 1
+    assert len(errors) == 7 and all(isinstance(e, Conflict) for e in errors)
+    assert Ballot.objects.filter(round=round_page).count() == 1
+    assert VoterRecord.objects.filter(round=round_page).count() == 1
+    assert services.receipt_counted(round=round_page, receipt=results[0])

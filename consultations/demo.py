@@ -124,6 +124,13 @@ MOBILITY_QUESTIONS = [
         "label_max": "Completely",
         "text": "Would a new tram line help you?",
     },
+    {
+        "key": "minutes",
+        "kind": QuestionKind.NUMBER,
+        "min_value": 0,
+        "max_value": 240,
+        "text": "Minutes your usual trip takes",
+    },
     {"key": "comment", "kind": QuestionKind.LONG_TEXT, "text": "Anything else?"},
 ]
 
@@ -291,6 +298,7 @@ def build_demo(stdout, home, users):
                 answers={
                     "mode": rng.choice(["bus", "bike", "car", "walk"]),
                     "tram": rng.randint(0, 10),
+                    "minutes": min(240, round(rng.lognormvariate(3.1, 0.5))),
                     **({"comment": rng.choice(comments)} if number % 4 == 0 else {}),
                 },
                 district=rng.choice(districts) if districts else None,
@@ -303,3 +311,11 @@ def build_demo(stdout, home, users):
             choices="yes | Yes\nno | No",
             results_shown="after_close",
         )
+        # The open consultation's quick poll, placed as a block on this page's body.
+        current = Poll.objects.filter(consultation=smart).first()
+        if current is not None:
+            mobility.body = [
+                ("text", "<p>While you are here, answer our current quick poll:</p>"),
+                ("poll", {"poll": current}),
+            ]
+            mobility.save_revision().publish()

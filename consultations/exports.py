@@ -49,7 +49,8 @@ def _columns(questions):
 
 
 def export_rows(survey, *, progress=None):
-    """Header row, then one anonymised row per submitted response (streamed in chunks).
+    """Header row, then one anonymised row per submitted response (streamed in chunks), every
+    text cell already formula-safe.
 
     `progress(done)` is called after every chunk."""
     questions = list(survey.questions.all())
@@ -64,7 +65,7 @@ def export_rows(survey, *, progress=None):
         _("district"),
         _("age band"),
         _("language"),
-        *(header for header, _getter in columns),
+        *(safe_cell(header) for header, _getter in columns),
     ]
     rows = (
         Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
@@ -112,7 +113,7 @@ def csv_lines(survey):
     writer = csv.writer(_Echo())
     yield "\ufeff"  # spreadsheet programs read UTF-8 only with the byte order mark
     for row in export_rows(survey):
-        yield writer.writerow([safe_cell(cell) for cell in row])
+        yield writer.writerow(row)
 
 
 def write_xlsx(survey, stream, *, progress=None) -> int:
@@ -134,6 +135,6 @@ def write_xlsx(survey, stream, *, progress=None) -> int:
     sheet = workbook.add_worksheet(_("Responses")[:31])
     count = -1
     for count, row in enumerate(export_rows(survey, progress=progress)):  # noqa: B007
-        sheet.write_row(count, 0, [safe_cell(cell) for cell in row])
+        sheet.write_row(count, 0, row)
     workbook.close()
     return max(count, 0)

@@ -209,6 +209,7 @@ def how_used_totals(cases) -> dict:
     counts = cases.aggregate(
         answered=Count("pk", filter=Q(state__in=PUBLIC_STATES)),
         waiting=Count("pk", filter=~Q(state__in=PUBLIC_STATES)),
+        out_of_scope=Count("pk", filter=Q(state=CaseState.OUT_OF_SCOPE)),
     )
     decisions = dict(
         cases.filter(state=CaseState.PUBLISHED)
@@ -216,7 +217,7 @@ def how_used_totals(cases) -> dict:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    out_of_scope = cases.filter(state=CaseState.OUT_OF_SCOPE).count()
+    out_of_scope = counts["out_of_scope"]
     if out_of_scope:
         decisions["out_of_scope"] = decisions.get("out_of_scope", 0) + out_of_scope
     return {
@@ -225,6 +226,19 @@ def how_used_totals(cases) -> dict:
         "waiting": counts["waiting"],
         "decisions": decisions,
     }
+
+
+HOW_USED_CACHE_SECONDS = 60
+
+
+def how_used_totals_cached(cases, *, key: str) -> dict:
+    """how_used_totals of a process page's (filtered) cases, computed at most once a minute per
+    `key`: counting every input of a large process on each request is the page's main cost."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(
+        f"feedback_loop:how_used:{key}", lambda: how_used_totals(cases), HOW_USED_CACHE_SECONDS
+    )
 
 
 def how_used_order(cases):

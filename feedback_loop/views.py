@@ -652,12 +652,16 @@ def how_used(request, page_id):
     process = get_object_or_404(Page.objects.live().public(), pk=page_id)
     form = HowUsedFilterForm(request.GET or None)
     cases = selectors.public_cases(process_id=process.pk)
+    department, decision = None, ""
     if form.is_bound and form.is_valid():
-        if form.cleaned_data["department"]:
-            cases = cases.filter(department=form.cleaned_data["department"])
-        if form.cleaned_data["decision"]:
-            cases = cases.filter(answer__decision=form.cleaned_data["decision"])
-    totals = selectors.how_used_totals(cases)
+        department, decision = form.cleaned_data["department"], form.cleaned_data["decision"]
+        if department:
+            cases = cases.filter(department=department)
+        if decision:
+            cases = cases.filter(answer__decision=decision)
+    totals = selectors.how_used_totals_cached(
+        cases, key=f"{process.pk}:{department.pk if department else ''}:{decision}"
+    )
     printable = request.GET.get("print") == "1"
     per_page = PRINT_PER_PAGE if printable else HOW_USED_PER_PAGE
     page_obj = Paginator(selectors.how_used_order(cases), per_page).get_page(

@@ -78,3 +78,53 @@ def test_case_page_queries(
     client.force_login(taskforce)
     with django_assert_max_num_queries(35):
         assert client.get(reverse("feedback_loop:case", args=[case.pk])).status_code == 200
+
+
+def test_grouped_case_pages_do_not_grow_with_their_answers(
+    client, home_page, streets, taskforce, django_capture_on_commit_callbacks
+):
+    """A case grouping many survey answers: its page, the public page and the receipt lookup
+    read a fixed number of rows, whatever the number of answers."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consultations.services import response_submit
+    from feedback_loop.models import Case, ProcessSettings, RoutingRule
+    from tests.consultations.conftest import make_consultation
+
+    consultation = make_consultation(home_page, "open", response_mode="anonymous")
+    ProcessSettings.objects.create(
+        process=consultation, case_sources=["consultations.freetext"], free_text_grouping="question"
+    )
+    RoutingRule.objects.create(department=streets, source="consultations.freetext", priority=1)
+    survey = consultation.surveys.get()
+    client.force_login(taskforce)
+    counts = []
+    code = None
+    for size in (3, 3, 60):  # the first pass warms the caches of content types and settings
+        while Case.objects.filter(text="Your idea").first() is None or (
+            Case.objects.get(text="Your idea").inputs.count() < size
+        ):
+            with django_capture_on_commit_callbacks(execute=True):
+                response, _created = response_submit(
+                    survey=survey,
+                    respondent=None,
+                    answers={"transport": "bus", "priorities": ["air"], "idea": "Shade"},
+                )
+            code = code or response.receipt_code
+        case = Case.objects.get(text="Your idea")
+        cache.clear()
+        row = []
+        for url in (
+            reverse("feedback_loop:case", args=[case.pk]),
+            reverse("feedback_loop:how_used", args=[consultation.pk]),
+            reverse("feedback_loop:receipt") + f"?code={code}",
+            reverse("feedback_loop:landing"),
+            reverse("feedback_loop:tokens"),
+        ):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200, url
+            row.append(len(ctx.captured_queries))
+        counts.append(row)
+    assert counts[1] == counts[2], counts

@@ -459,8 +459,8 @@ class Theme(models.Model):
 
 class Answer(models.Model):
     """One value of a submitted response, a row per chosen option (or matrix row, or ranked
-    item), so results are counted by the database. Channel, district and age band are copied
-    from the response so filtered counts need no join."""
+    item), so results are counted by the database. Channel, district, age band and people are
+    copied from the response so filtered counts need no join."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answer_rows")
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
@@ -473,6 +473,7 @@ class Answer(models.Model):
     channel = models.CharField(max_length=20)
     district_id_copy = models.PositiveBigIntegerField(null=True, blank=True)
     age_band = models.CharField(max_length=10, blank=True)
+    people = models.PositiveIntegerField(default=1)  # the response's people_count
     hidden_at = models.DateTimeField(null=True, blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="answers")
 
@@ -482,6 +483,13 @@ class Answer(models.Model):
         indexes = [
             models.Index(fields=["survey", "question", "choice", "row"]),
             models.Index(fields=["question", "response"]),
+            # Number questions' values (their rows alone have a number and no choice), with
+            # every column their distribution reads, so it is read from the index only.
+            models.Index(
+                fields=["question", "number", "channel", "district_id_copy", "age_band", "people"],
+                condition=Q(choice="", number__isnull=False),
+                name="answer_number_values",
+            ),
         ]
 
     def __str__(self):

@@ -96,7 +96,6 @@ def survey_results(survey, *, channel: str = "", district=None, age_band: str = 
         counts[(question_id, row, choice)] = (old_n + n, old_total + total)
     results = []
     numbers = number_values(
-        survey,
         [q.pk for q in questions if q.kind == QuestionKind.NUMBER],
         channel=channel,
         district=district,
@@ -153,14 +152,14 @@ def survey_results(survey, *, channel: str = "", district=None, age_band: str = 
     }
 
 
-def number_values(survey, question_ids, *, channel="", district=None, age_band="") -> dict:
+def number_values(question_ids, *, channel="", district=None, age_band="") -> dict:
     """{question id: [(value, people)]} of the number questions, ascending, filtered like the
-    counts; one query (none without number questions). Values are grouped, so the rows read
-    grow with the distinct values given, not with the responses."""
+    counts; one query (none without number questions), answered from an index. Values are
+    grouped, so the rows returned grow with the distinct values given, not with the responses."""
     if not question_ids:
         return {}
     rows = (
-        Answer.objects.filter(survey=survey, question_id__in=question_ids, number__isnull=False)
+        Answer.objects.filter(question_id__in=question_ids, choice="", number__isnull=False)
         .filter(
             count_filters(
                 channel=channel,
@@ -170,7 +169,7 @@ def number_values(survey, question_ids, *, channel="", district=None, age_band="
             )
         )
         .values_list("question_id", "number")
-        .annotate(people=Sum("response__people_count"))
+        .annotate(people=Sum("people"))
         .order_by("question_id", "number")
     )
     found: dict[int, list[tuple[float, int]]] = {}

@@ -81,6 +81,7 @@ def _answer_rows(response: Response, questions, answers: dict) -> list[Answer]:
         "channel": response.channel,
         "district_id_copy": response.district_id,
         "age_band": response.age_band,
+        "people": response.people_count,
     }
     rows = []
     for question in questions:

@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - depends on the installation
     Q = Fraction
 
 TOLERANCE = 1e-9
+MAX_PAUSE = 8  # plain Add1 steps at most between probes, when outcomes keep changing
 ZERO_CLASS = 0  # voters with nothing left
 FIRST_CLASS = 1  # voters who have paid for nothing yet
 
@@ -505,7 +506,7 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
                 bad = middle
         # A probe costs about a run: when the outcome changes at every step, stop probing
         # for a while (doubling the pause each time it happens again).
-        pause = 0 if good > step else min(2 * pause + 1, 8)
+        pause = 0 if good > step else min(2 * pause + 1, MAX_PAUSE)
         wait = pause
         stride = max(1, good - step)
         step = good + 1

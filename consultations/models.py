@@ -484,11 +484,20 @@ class Answer(models.Model):
             models.Index(fields=["survey", "question", "choice", "row"]),
             models.Index(fields=["question", "response"]),
             # Number questions' values (their rows alone have a number and no choice), with
-            # every column their distribution reads, so it is read from the index only.
+            # every column their distribution reads (`choice` too, which SQLite checks when
+            # the query passes it as a parameter), so it is read from the index only.
             models.Index(
-                fields=["question", "number", "channel", "district_id_copy", "age_band", "people"],
+                fields=[
+                    "question",
+                    "number",
+                    "channel",
+                    "district_id_copy",
+                    "age_band",
+                    "people",
+                    "choice",
+                ],
                 condition=Q(choice="", number__isnull=False),
-                name="answer_number_values",
+                name="answer_number_covering",
             ),
         ]
 

@@ -146,6 +146,61 @@ def _ideas(home, users, stdout):
     return ideas
 
 
+DEMO_SURVEY_ANSWERS = 200
+
+
+def _survey_answers(departments, stdout) -> None:
+    """The consultations' open-text answers, one case per question, routed to Environment: the
+    process takes them as cases now, so the answers given so far are delivered again (each
+    joins its question's case once, however often this runs)."""
+    from django.apps import apps
+
+    if not apps.is_installed("consultations"):
+        return
+    from consultations.models import ConsultationPage, Response, ResponseStatus
+
+    from .models import ProcessSettings, RoutingRule
+    from .sources import consultations as source
+
+    RoutingRule.objects.get_or_create(
+        department=departments["environment"],
+        topic=None,
+        district=None,
+        process=None,
+        source=source.FREE_TEXT,
+        defaults={"priority": 100},
+    )
+    delivered = 0
+    for consultation in ConsultationPage.objects.all():
+        ProcessSettings.objects.update_or_create(
+            process=consultation,
+            defaults={"case_sources": [source.FREE_TEXT], "free_text_grouping": "question"},
+        )
+        responses = (
+            Response.objects.filter(process=consultation, status=ResponseStatus.SUBMITTED)
+            .select_related("survey")
+            .order_by("pk")[:DEMO_SURVEY_ANSWERS]
+        )
+        questions = {}
+        for response in responses:
+            if response.survey_id not in questions:
+                questions[response.survey_id] = [
+                    q for q in response.survey.questions.all() if q.is_free_text
+                ]
+            for question in questions[response.survey_id]:
+                text = response.answers.get(question.key)
+                if isinstance(text, str) and text.strip():
+                    source.on_free_text(
+                        Response,
+                        response=response,
+                        question_key=question.key,
+                        question_text=question.text,
+                        text=text,
+                    )
+                    delivered += 1
+    stdout.write(f"  {delivered} open-text survey answers grouped into cases by question")
+
+
 ANSWERS = [
     ("adopted", "We will paint the crossing and add a school-zone sign this spring."),
     ("partly_adopted", "A bike lane is planned on the river side; the other side is too narrow."),
@@ -183,6 +238,7 @@ def build_demo(stdout, home, users) -> None:
             _case, made = services.case_open(contribution=idea, adapter=adapter_for(idea))
             created += made
     stdout.write(f"  {created} new cases from {len(ideas)} ideas")
+    _survey_answers(departments, stdout)
     if Case.objects.exclude(state__in=[CaseState.NEW, CaseState.TRIAGE, CaseState.ROUTED]).exists():
         stdout.write("  cases already worked on; left as they are")
         return

@@ -51,6 +51,7 @@ from .models import (
     Decision,
     Department,
     DepartmentToken,
+    FreeTextGrouping,
 )
 from .sources import reviewable_sources
 
@@ -376,6 +377,7 @@ def _case_context(request, case, forms=None):
         else:
             built[action] = form_class(prefix=action, **_form_kwargs(case, action))
     DueDates().annotate([case])
+    settings = selectors.settings_for_process(case.process_id)
     member_departments = set(selectors.department_ids_of(user))
     return {
         "case": case,
@@ -392,7 +394,9 @@ def _case_context(request, case, forms=None):
         "can": perms,
         "forms": built,
         "member_departments": member_departments,
-        "approval_required": selectors.settings_for_process(case.process_id).approval_required,
+        "approval_required": settings.approval_required,
+        "sorts_by_theme": bool(case.group_key)
+        and settings.free_text_grouping == FreeTextGrouping.THEME,
     }
 
 

@@ -300,6 +300,10 @@ def main(argv=None) -> int:
         say("Routing…")
         route_all(min(args.sample, args.cases))
         answer_some(taskforce, rng)
+    # Fresh statistics, as autovacuum (PostgreSQL) or a routine ANALYZE (SQLite) would have made
+    # them for a database that grew over months; without them the planner guesses from none.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     say(f"Load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     busiest = max(departments, key=lambda d: d.cases.count())
     member = members[departments.index(busiest)]

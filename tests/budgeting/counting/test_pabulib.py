@@ -168,3 +168,34 @@ def test_pabutools_reads_what_we_write(path, tmp_path):
         return [sorted(str(p) for p in b) for b in prof]
 
     assert ballots(profile) == ballots(original_profile)
+
+
+def test_parse_reads_repeated_and_spaced_votes_alike():
+    text = SMALL.replace("v3;;51", "v3; p2 , p1 ;51\nv4;p1,p2;34\nv5;p1,p2;")
+    election = parse(text)
+    assert [b.choices for b in election.ballots] == [
+        ("p1", "p2"),
+        ("p1",),
+        ("p2", "p1"),
+        ("p1", "p2"),
+        ("p1", "p2"),
+    ]
+    assert [b.extra for b in election.ballots[3:]] == [{"age": "34"}, {}]
+    with pytest.raises(PabulibError, match="unknown project 'p9'") as caught:
+        parse(text.replace("v5;p1,p2;", "v5; p9 ,p1;"))
+    assert caught.value.line == 19
+
+
+def test_parse_finds_a_section_after_the_votes_and_leaves_the_collector_as_it_was():
+    import gc
+
+    with pytest.raises(PabulibError, match="META section appears twice") as caught:
+        parse(SMALL + "META\nkey;value\n")
+    assert caught.value.line == 18
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse(SMALL)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -62,6 +62,10 @@ class ProposalForm(forms.Form):
         validators=[validate_clean_text],
         help_text=_("An address or a description of the place, if there is one."),
     )
+    # Set by the map picker (JavaScript); without it people describe the place in words.
+    # Checked by the service (numbers, inside the city), which names the problem in words.
+    latitude = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     image = forms.ImageField(label=_("Photo or sketch"), required=False)
     # Carried in the form so a resubmitted form never creates a second proposal.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)

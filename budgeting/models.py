@@ -421,6 +421,7 @@ class Proposal(index.Indexed, Contribution):
 
     search_fields = [
         *CONTRIBUTION_SEARCH_FIELDS,
+        index.FilterField("status"),
         index.SearchField("title", boost=2),
         index.AutocompleteField("title"),
         index.SearchField("description"),
@@ -452,6 +453,9 @@ class Proposal(index.Indexed, Contribution):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.process.url}proposals/{self.pk}/"
 
     @property
     def cost(self) -> int:

@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 
 from civitas.core.errors import Conflict, DomainError, NotAllowed
 from civitas.core.images import clean_photo
+from civitas.core.places import map_point
 from civitas.core.text import normalise_text
 from civitas.interactions.models import Follow
 from civitas.notifications.services import notify
@@ -57,6 +58,8 @@ EDITABLE_FIELDS = (
     "district",
     "category",
     "location_text",
+    "latitude",
+    "longitude",
 )
 
 
@@ -118,6 +121,7 @@ def _cleaned(round_page: BudgetRoundPage, data: dict) -> dict:
         "district": _district(round_page, data.get("district")),
         "category": _category(round_page, data.get("category")),
     }
+    values["latitude"], values["longitude"] = map_point(data.get("latitude"), data.get("longitude"))
     if not values["title"]:
         raise DomainError(_("Give your proposal a title."), code="title")
     if len(values["description"]) > 5000:
@@ -235,7 +239,7 @@ def _tell_author(proposal: Proposal, title, body="") -> None:
             kind=PROPOSAL_REVIEWED,
             title=title,
             body=body,
-            url=f"{proposal.process.specific.url}proposals/{proposal.pk}/",
+            url=proposal.get_absolute_url(),
             params={"title": proposal.title},
         )
 
@@ -685,6 +689,33 @@ def paper_identity(round_page: BudgetRoundPage, identifier: str) -> str:
     return f"email:{secrecy.keyed('email', identifier.strip().lower())}"
 
 
+def _paper_phase(round_page: BudgetRoundPage) -> None:
+    if not (round_page.allows("vote") or round_page.allows("paper_close")):
+        raise NotAllowed(_("Paper ballots cannot be entered in this phase."))
+
+
+def paper_roll_mark(*, round: BudgetRoundPage, by, voter_identifier: str) -> None:  # noqa: A002
+    """Mark on the voter roll that this person votes on paper (callers check
+    ``budgeting.enter_paper``); Conflict when they already voted, online or on paper.
+
+    A step of its own, apart from typing the sheet: the roll row and its audit entry say nobody
+    chose what, and the sheet typed later says nobody who.
+    """
+    _paper_phase(round)
+    if not (voter_identifier or "").strip():
+        raise DomainError(
+            _("Enter the voter's code, identifier or e-mail address."), code="voter_identifier"
+        )
+    key = secrecy.voter_key(round.pk, paper_identity(round, voter_identifier))
+    with transaction.atomic():
+        if _mark_roll(round, key, Channel.PAPER, by) is not None:
+            raise Conflict(
+                _("This person has already voted: do not give them a ballot sheet."),
+                code="voter_identifier",
+            )
+        log(instance=round, action="budgeting.paper.roll_marked", user=by)
+
+
 def paper_ballot_enter(
     *,
     round: BudgetRoundPage,  # noqa: A002
@@ -692,16 +723,14 @@ def paper_ballot_enter(
     sheet: str,
     district_id,
     selection,
-    voter_identifier: str = "",
 ) -> PaperEntry:
     """Enter one paper ballot sheet (callers check ``budgeting.enter_paper``).
 
-    With `voter_identifier` the voter roll is marked first: a person who already voted (online
-    or on paper) is refused and nothing is stored. With double entry the sheet counts once a
-    second facilitator typed the same choices; different choices flag both entries.
+    Only the sheet: who voted is marked on the roll by ``paper_roll_mark``, a separate step.
+    With double entry the sheet counts once a second facilitator typed the same choices;
+    different choices flag both entries.
     """
-    if not (round.allows("vote") or round.allows("paper_close")):
-        raise NotAllowed(_("Paper ballots cannot be entered in this phase."))
+    _paper_phase(round)
     sheet = normalise_text(sheet or "").strip()
     if not sheet or len(sheet) > 40:
         raise DomainError(_("Enter the sheet number printed on the ballot."), code="sheet")
@@ -718,13 +747,6 @@ def paper_ballot_enter(
             raise Conflict(_("You have already entered this sheet."), code="sheet")
         if any(e.status != PaperEntryStatus.PENDING for e in others):
             raise Conflict(_("This sheet has already been entered."), code="sheet")
-        if voter_identifier.strip():
-            key = secrecy.voter_key(round.pk, paper_identity(round, voter_identifier))
-            if _mark_roll(round, key, Channel.PAPER, by) is not None:
-                raise Conflict(
-                    _("This person has already voted; the ballot was not counted."),
-                    code="voter_identifier",
-                )
         entry = PaperEntry(
             **_entry_fields(round, sheet, by, district_id, choices, points),
             status=PaperEntryStatus.PENDING,
@@ -744,8 +766,7 @@ def paper_ballot_enter(
         entry.save()
         if entry.status == PaperEntryStatus.CONFIRMED:
             _paper_ballot(round, district_id, choices, points)
-        # The audit entry names no sheet: its time would tie the roll row written in the same
-        # transaction to the sheet's choices.
+        # The audit entry names no sheet, so its time cannot tie a roll mark to the choices.
         log(instance=round, action="budgeting.paper.entered", user=by)
     return entry
 
@@ -950,7 +971,7 @@ def implementation_update(
             kind=IMPLEMENTATION,
             title=_("News about “%(title)s”"),
             body=text[:500],
-            url=f"{proposal.process.specific.url}proposals/{proposal.pk}/",
+            url=proposal.get_absolute_url(),
             params={"title": proposal.title},
         )
         signals.implementation_updated.send_on_commit(

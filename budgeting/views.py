@@ -114,6 +114,16 @@ def round_index(request, round_page):
         filter_form=form,
         page_obj=page_obj,
         proposals=page_obj.object_list,
+        map_points=[
+            {
+                "lat": p.latitude,
+                "lon": p.longitude,
+                "title": p.title,
+                "url": f"{round_page.url}proposals/{p.pk}/",
+            }
+            for p in page_obj.object_list
+            if p.latitude is not None
+        ],
         pots=round_page.pots(),
         active_phase=round_page.active_phase(),
         can_propose=user.has_perm("budgeting.propose", round_page),
@@ -172,6 +182,9 @@ def proposal_detail(request, round_page, proposal_id):
         request,
         round_page,
         proposal=proposal,
+        place=[{"lat": proposal.latitude, "lon": proposal.longitude, "title": proposal.title}]
+        if proposal.latitude is not None
+        else [],
         milestones=list(proposal.milestones.all()),
         updates=list(proposal.updates.select_related("image")[:20]),
         can_review=user.has_perm("budgeting.review_proposal", proposal),
@@ -544,12 +557,16 @@ def receipts(request, round_page):
 
 
 def paper_entry(request, round_page):
-    """Facilitators type paper ballots one sheet at a time, and mark the voter roll."""
+    """Facilitators mark the voter roll as people take a sheet, and type the sheets one at a
+    time: two separate forms and records, so nothing stored ties a person to a sheet."""
     response = _login_or_perm(request, "budgeting.enter_paper", round_page)
     if response:
         return response
-    if request.method == "POST" and request.POST.get("action") == "check":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "check":
         return _in_person_check(request, round_page)
+    if action == "roll":
+        return _paper_roll(request, round_page)
     errors, status = [], 200
     district_rows = round_page.budget_rows()
     raw = request.POST.get("district") or request.GET.get("district") or ""
@@ -580,7 +597,6 @@ def paper_entry(request, round_page):
                 sheet=request.POST.get("sheet", ""),
                 district_id=district_id,
                 selection=selection,
-                voter_identifier=request.POST.get("voter_identifier", ""),
             )
         except DomainError as exc:
             errors.append(exc.message)
@@ -621,6 +637,25 @@ def paper_entry(request, round_page):
         sheet=request.POST.get("sheet", "") or request.GET.get("sheet", ""),
     )
     return TemplateResponse(request, "budgeting/paper_entry.html", context, status=status)
+
+
+def _paper_roll(request, round_page):
+    """Mark the voter roll for a person who votes on paper (no sheet, no choices)."""
+    try:
+        services.paper_roll_mark(
+            round=round_page,
+            by=request.user,
+            voter_identifier=request.POST.get("voter_identifier", ""),
+        )
+    except DomainError as exc:
+        return TemplateResponse(
+            request,
+            "civitas/error.html",
+            {"title": _("Not marked on the roll"), "message": exc.message},
+            status=_error_status(exc),
+        )
+    messages.success(request, _("Marked on the voter roll: give the person a ballot sheet."))
+    return redirect(f"{round_page.url}paper/")
 
 
 def _in_person_check(request, round_page):

@@ -9,6 +9,7 @@ LOG_ACTIONS = (
     ("budgeting.codes.generated", _("Generate voting codes"), _("Voting codes generated")),
     ("budgeting.residents.uploaded", _("Upload residents"), _("Eligible residents uploaded")),
     ("budgeting.voter.checked", _("Check voter in person"), _("Voter checked in person")),
+    ("budgeting.paper.roll_marked", _("Mark voter roll"), _("Paper voter marked on the roll")),
     ("budgeting.paper.entered", _("Enter paper ballot"), _("Paper ballot entered")),
     ("budgeting.round.imported", _("Import round"), _("Round imported from pabulib")),
     ("budgeting.voting.closed", _("Close voting"), _("Voting closed")),

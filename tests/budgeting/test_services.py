@@ -506,16 +506,21 @@ def test_in_person_rounds_need_a_facilitator_check(make_round_page, resident):
 # --- paper ------------------------------------------------------------------------------------
 
 
-def test_paper_ballot_marks_the_roll_and_blocks_online(round_page, ballot_projects, resident):
+def vote_on_paper(round_page, person, sheet, project):
+    """The two separate steps at a polling station: mark the roll, later type the sheet."""
     facilitator = UserFactory()
+    services.paper_roll_mark(round=round_page, by=facilitator, voter_identifier=person.email)
     services.paper_ballot_enter(
         round=round_page,
         by=facilitator,
-        sheet="17",
+        sheet=sheet,
         district_id=None,
-        selection=[(ballot_projects["a"].pk, None)],
-        voter_identifier=resident.email,
+        selection=[(project.pk, None)],
     )
+
+
+def test_paper_ballot_marks_the_roll_and_blocks_online(round_page, ballot_projects, resident):
+    vote_on_paper(round_page, resident, "17", ballot_projects["a"])
     assert Ballot.objects.get().channel == "paper"
     with pytest.raises(Conflict):
         services.ballot_cast(
@@ -535,15 +540,42 @@ def test_online_voter_cannot_also_vote_on_paper(round_page, ballot_projects, res
         selection=[(ballot_projects["a"].pk, None)],
     )
     with pytest.raises(Conflict):
-        services.paper_ballot_enter(
-            round=round_page,
-            by=UserFactory(),
-            sheet="18",
-            district_id=None,
-            selection=[(ballot_projects["b"].pk, None)],
-            voter_identifier=resident.email.upper(),
+        services.paper_roll_mark(
+            round=round_page, by=UserFactory(), voter_identifier=resident.email.upper()
         )
-    assert Ballot.objects.count() == 1 and not PaperEntry.objects.exists()
+    assert Ballot.objects.count() == 1 and VoterRecord.objects.count() == 1
+
+
+def test_the_roll_mark_and_the_sheet_share_no_record_or_log(round_page, ballot_projects, resident):
+    """Marking the roll and typing the sheet are separate steps: no row or audit entry names
+    both the person and the sheet or its choices."""
+    from wagtail.models import ModelLogEntry, PageLogEntry
+
+    vote_on_paper(round_page, resident, "S-9", ballot_projects["c"])
+    (record,) = VoterRecord.objects.filter(round=round_page)
+    assert record.channel == "paper" and resident.email not in record.voter_key
+    (entry,) = PaperEntry.objects.all()
+    entry_fields = {f.name for f in PaperEntry._meta.get_fields()}
+    assert not entry_fields & {"voter", "voter_key", "voter_tag", "created_at", "record"}
+    (ballot,) = Ballot.objects.filter(channel="paper")
+    assert ballot.voter_tag is None and ballot.receipt_hash is None
+    logs = list(PageLogEntry.objects.filter(page=round_page)) + list(ModelLogEntry.objects.all())
+    marks = [e for e in logs if e.action == "budgeting.paper.roll_marked"]
+    typed = [e for e in logs if e.action == "budgeting.paper.entered"]
+    assert len(marks) == len(typed) == 1
+    for log_entry in marks + typed:
+        text = str(log_entry.data) + log_entry.label
+        assert "S-9" not in text and resident.email not in text
+        assert str(ballot_projects["c"].pk) not in str(log_entry.data)
+
+
+def test_paper_roll_needs_an_identifier_and_an_open_phase(make_round_page, round_page):
+    with pytest.raises(DomainError):
+        services.paper_roll_mark(round=round_page, by=UserFactory(), voter_identifier="  ")
+    closed = make_round_page("closed", district_budgets=False, title="Closed round")
+    with pytest.raises(NotAllowed):
+        services.paper_roll_mark(round=closed, by=UserFactory(), voter_identifier="a@b.org")
+    assert not VoterRecord.objects.exists()
 
 
 def test_double_entry_counts_when_two_entries_agree(make_round_page, make_proposal):

@@ -267,18 +267,20 @@ def test_facilitator_enters_a_paper_ballot(
 ):
     client.force_login(role_user(Role.FACILITATOR, round_page, "Fay"))
     url = f"{round_page.url}paper/"
-    response = client.post(
-        url,
-        {"sheet": "A-1", "voter_identifier": resident.email, "project": [ballot_projects["a"].pk]},
-    )
+    page = client.get(url).content.decode()
+    assert 'value="roll"' in page and page.count('name="voter_identifier"') == 1
+    marked = client.post(url, {"action": "roll", "voter_identifier": resident.email})
+    assert marked.status_code == 302 and VoterRecord.objects.get().channel == "paper"
+    assert not Ballot.objects.exists()
+    response = client.post(url, {"sheet": "A-1", "project": [ballot_projects["a"].pk]})
     assert response.status_code == 302
     assert Ballot.objects.get().channel == "paper"
-    again = client.post(
-        url,
-        {"sheet": "A-2", "voter_identifier": resident.email, "project": [ballot_projects["b"].pk]},
-    )
-    assert again.status_code == 409 and Ballot.objects.count() == 1
-    assert PaperEntry.objects.count() == 1
+    again = client.post(url, {"action": "roll", "voter_identifier": resident.email})
+    assert again.status_code == 409 and "already voted" in again.content.decode()
+    assert VoterRecord.objects.count() == 1
+    empty = client.post(url, {"action": "roll", "voter_identifier": ""})
+    assert empty.status_code == 400
+    assert PaperEntry.objects.count() == 1 and Ballot.objects.count() == 1
 
 
 def close_count_publish(client, round_page, capture, rule="greedy"):
@@ -494,3 +496,49 @@ def test_casting_a_ballot_takes_a_fixed_number_of_queries(
     for _ in range(3):
         cast(5)
     assert Ballot.objects.filter(round=round_page).count() == VoterRecord.objects.count() == 4
+
+
+def test_site_search_finds_public_proposals_only(
+    client, round_page, make_proposal, make_round_page
+):
+    from django.urls import reverse
+
+    found = make_proposal(round_page, title="Fountain by the library")
+    make_proposal(round_page, title="Fountain hidden", hidden_at="2026-01-01T00:00Z")
+    make_proposal(round_page, title="Fountain merged", status=ProposalStatus.MERGED)
+    draft = make_round_page("vote", district_budgets=False, title="Draft round", live=False)
+    make_proposal(draft, title="Fountain in a draft round")
+    response = client.get(reverse("core:search"), {"q": "fountain"})
+    assert response.status_code == 200
+    titles = [str(obj) for obj in response.context["contribution_results"]]
+    assert titles == ["Fountain by the library"]
+    assert f'href="{round_page.url}proposals/{found.pk}/"' in response.content.decode()
+
+
+def test_a_proposal_has_a_point_on_the_map(client, make_round_page, resident, settings):
+    import uuid
+
+    settings.CIVITAS_MAP_BOUNDS = (50.0, 4.0, 51.0, 5.0)
+    round_page = make_round_page("propose")
+    client.force_login(resident)
+    url = f"{round_page.url}propose/"
+    form = client.get(url).content.decode()
+    assert "data-civitas-map-picker" in form and 'name="latitude"' in form
+    data = {"title": "Pond", "description": "Ducks", "estimated_cost": 5000}
+    outside = client.post(
+        url, {**data, "latitude": "48.1", "longitude": "4.5", "submission_key": uuid.uuid4()}
+    )
+    assert outside.status_code == 400 and "outside the city" in outside.content.decode()
+    half = client.post(url, {**data, "latitude": "50.5", "submission_key": uuid.uuid4()})
+    assert half.status_code == 400 and not Proposal.objects.exists()
+    done = client.post(
+        url, {**data, "latitude": "50.5", "longitude": "4.25", "submission_key": uuid.uuid4()}
+    )
+    assert done.status_code == 302
+    proposal = Proposal.objects.get()
+    assert (str(proposal.latitude), str(proposal.longitude)) == ("50.500000", "4.250000")
+    listing = client.get(round_page.url).content.decode()
+    assert "data-civitas-map" in listing and f"proposals/{proposal.pk}/" in listing
+    assert "50.5" in listing
+    detail = client.get(f"{round_page.url}proposals/{proposal.pk}/").content.decode()
+    assert "Map of the proposal" in detail

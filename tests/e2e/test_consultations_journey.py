@@ -41,7 +41,7 @@ def press(page, selector, key="Enter"):
 
 
 def test_consultation_journey(browser, live_server, home_page):
-    from consultations.models import Debate, DraftDocument
+    from consultations.models import Debate, DraftDocument, Poll
     from consultations.services import document_version_publish
 
     consultation = make_consultation(home_page, "open", results_while_open=True)
@@ -51,6 +51,12 @@ def test_consultation_journey(browser, live_server, home_page):
     document.save()
     document_version_publish(document=document, by=None)
     debate = Debate.objects.create(consultation=consultation, question="Cameras in parks?")
+    poll = Poll.objects.create(
+        consultation=consultation, question="Free buses at night?", choices="yes | Yes\nno | No"
+    )
+    host = make_consultation(home_page, "open", title="Mobility plan")
+    host.body = [("text", "<p>Tell us quickly:</p>"), ("poll", {"poll": poll})]
+    host.save_revision().publish()
     resident = UserFactory(display_name="Amina")
     facilitator = UserFactory(display_name="Fay")
     role_assign(user=facilitator, role=Role.FACILITATOR, scope=consultation, by=None)
@@ -130,11 +136,24 @@ def test_consultation_journey(browser, live_server, home_page):
     assert Argument.objects.get().side == "for"
     assert_accessible(page, "debate")
 
-    # The results count both channels, as charts and tables.
+    # A quick poll placed as a block on another page: she votes and comes back to it.
+    page.goto(host.url)
+    assert_accessible(page, "page with a poll block")
+    tab_to(page, f"#poll-{poll.pk} input[name='choice']")
+    page.keyboard.press("Space")
+    press(page, f"#poll-{poll.pk} button[type='submit']")
+    assert page.url.split("#")[0].endswith(host.url)
+    assert page.locator(f"#poll-{poll.pk}").get_by_text("You have voted.").count() == 1
+    assert_accessible(page, "poll block after voting")
+
+    # The results count both channels, as charts and tables; numbers show how they spread.
     page.goto(f"{consultation.url}surveys/{survey.pk}/results/")
     channels = page.locator("table.channels").inner_text()
     assert "Online" in channels and "On paper" in channels
     assert page.locator("svg[role='img']").count() >= 3
+    trips = survey.questions.get(key="trips")
+    assert page.locator(f"#chart-h{trips.pk}-title").count() == 1
+    assert "Median" in page.locator("table.stats").first.inner_text()
     assert_accessible(page, "results")
     residents.close()
 

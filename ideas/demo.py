@@ -1,14 +1,18 @@
 """Demo data of the ideas app, built by ``manage.py demo_city`` (idempotent)."""
 
+import io
 import random
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from civitas.accounts.models import User
 from civitas.accounts.services import terms_accept
+from civitas.core.images import clean_photo
 from civitas.interactions import services as interactions
 from civitas.interactions.models import Support
 from civitas.interactions.targets import content_type_of
@@ -308,6 +312,24 @@ def _challenge(home, slug, title, intro, phases) -> tuple[IdeaChallengePage, boo
     return page, True
 
 
+def _demo_image() -> dict:
+    """A small drawn picture of a bench by the river, cleaned like any upload."""
+    out = io.BytesIO()
+    picture = Image.new("RGB", (480, 270), "#cfe8f3")
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 190, 480, 270), fill="#3b7fa6")  # the river
+    draw.rectangle((0, 150, 480, 190), fill="#7fb069")  # the bank
+    draw.rectangle((170, 120, 310, 132), fill="#8b5a2b")  # the seat
+    for x in (180, 290):
+        draw.rectangle((x, 132, x + 10, 160), fill="#5b3a1b")
+    picture.save(out, "PNG")
+    upload = SimpleUploadedFile("bench.png", out.getvalue(), content_type="image/png")
+    return {
+        "image": clean_photo(upload),
+        "image_alt": "Drawing of a wooden bench on the grass by the river.",
+    }
+
+
 def _demo_point(rng, number: int) -> dict:
     """A point inside the city's bounding box for two ideas in three (the map view's demo)."""
     bounds = getattr(settings, "CIVITAS_MAP_BOUNDS", ())
@@ -352,6 +374,7 @@ def build_demo(*, stdout, home, users) -> None:
                 language="en",
                 created_at=now - (29 - number * 0.8) * DAY,
                 **_demo_point(rng, number),
+                **(_demo_image() if number == 1 else {}),
             )
             supporters = rng.sample(people, rng.randint(0, len(people)))
             for person in supporters:

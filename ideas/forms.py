@@ -72,6 +72,31 @@ class IdeaForm(IdeaTextForm):
     field_order = ["title", "body", "topic", "district", "location_text"]
 
 
+class IdeaImageForm(forms.Form):
+    """An optional image of an idea; the service checks and cleans the file."""
+
+    image = forms.FileField(
+        label=_("Image (optional)"),
+        required=False,
+        help_text=_(
+            "A JPEG, PNG or WebP image of at most 8 MB. Its location and camera details are "
+            "removed."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    image_alt = forms.CharField(
+        label=_("What the image shows"),
+        max_length=200,
+        required=False,
+        validators=[validate_clean_text],
+        help_text=_("For people who cannot see it; without it the title is used."),
+    )
+
+
+class IdeaImageEditForm(IdeaImageForm):
+    image_remove = forms.BooleanField(label=_("Remove the current image"), required=False)
+
+
 class IdeaStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=IdeaStatus.choices)
     answer = forms.CharField(
@@ -92,6 +117,10 @@ class ModerationReasonField(forms.CharField):
 
 class IdeaHideForm(forms.Form):
     reason = ModerationReasonField(help_text=_("The author will see it."))
+
+
+class IdeaImageRemoveForm(forms.Form):
+    reason = ModerationReasonField(help_text=_("Kept for staff with the change."))
 
 
 class IdeaRedactForm(IdeaTextForm):

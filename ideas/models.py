@@ -55,6 +55,12 @@ class IdeaChallengePage(RoutablePageMixin, ProcessPage):
 
         return idea_edit(request, self, idea_id)
 
+    @path("<int:idea_id>/image/remove/")
+    def idea_image_remove(self, request, idea_id):
+        from .views import idea_image_remove
+
+        return idea_image_remove(request, self, idea_id)
+
     @path("<int:idea_id>/withdraw/")
     def idea_withdraw(self, request, idea_id):
         from .views import idea_withdraw
@@ -161,6 +167,14 @@ class Idea(index.Indexed, Contribution):
     )
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    image = models.ImageField(_("image"), upload_to="ideas/%Y/%m/", blank=True)
+    image_alt = models.CharField(
+        _("image description"),
+        max_length=200,
+        blank=True,
+        validators=[validate_clean_text],
+        help_text=_("What the image shows, for people who cannot see it."),
     )
     status = models.CharField(
         _("status"),

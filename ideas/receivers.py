@@ -2,6 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
+from civitas.accounts import signals as accounts
 from civitas.interactions import signals as interactions
 from civitas.interactions.models import Comment, Support
 
@@ -61,7 +62,15 @@ def relay_hidden(sender, target, by, reason, **kwargs):
         signals.idea_hidden.send_on_commit(sender=Idea, idea=target, by=by, reason=reason)
 
 
+def forget_images(sender, user, **kwargs):
+    """An account being deleted: its ideas stay, anonymised, without their images."""
+    from .services import forget_images
+
+    forget_images(user)
+
+
 def connect() -> None:
+    accounts.account_deleting.connect(forget_images, dispatch_uid="ideas.forget_images")
     pre_save.connect(lock_before_support, sender=Support, dispatch_uid="ideas.lock_support")
     pre_delete.connect(lock_before_support, sender=Support, dispatch_uid="ideas.lock_unsupport")
     post_save.connect(recount_support, sender=Support, dispatch_uid="ideas.count_support")

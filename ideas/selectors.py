@@ -51,6 +51,8 @@ def personal_data(user) -> list[dict]:
             "title": idea.title,
             "body": idea.body,
             "location_text": idea.location_text,
+            "image": idea.image.url if idea.image else None,
+            "image_description": idea.image_alt,
             "latitude": str(idea.latitude) if idea.latitude is not None else None,
             "longitude": str(idea.longitude) if idea.longitude is not None else None,
             "channel": idea.channel,

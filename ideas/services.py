@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from civitas.core.errors import Conflict, DomainError, NotAllowed
+from civitas.core.images import clean_photo
 from civitas.core.text import normalise_text
 from civitas.interactions.models import Follow, Support
 from civitas.interactions.services import content_hide
@@ -32,7 +34,16 @@ from .models import (
 
 REASON_MAX_LENGTH = IdeaRedaction._meta.get_field("reason").max_length
 
-EDITABLE_FIELDS = ("title", "body", "topic", "district", "location_text", "latitude", "longitude")
+EDITABLE_FIELDS = (
+    "title",
+    "body",
+    "topic",
+    "district",
+    "location_text",
+    "latitude",
+    "longitude",
+    "image_alt",
+)
 
 
 def _coordinate(value, low: int, high: int, code: str):
@@ -74,6 +85,7 @@ def _cleaned(data: dict) -> dict:
         "title": normalise_text(data.get("title") or ""),
         "body": normalise_text(data.get("body") or ""),
         "location_text": normalise_text(data.get("location_text") or ""),
+        "image_alt": normalise_text(data.get("image_alt") or ""),
         "topic": _related(Topic, data.get("topic"), "topic"),
         "district": _related(District, data.get("district"), "district"),
         "latitude": _coordinate(data.get("latitude"), -90, 90, "latitude"),
@@ -103,6 +115,23 @@ def _cleaned(data: dict) -> dict:
     return values
 
 
+def _photo(upload):
+    """A cleaned copy of an uploaded image (type and size checked, metadata stripped), or
+    DomainError about the "image" field; None when nothing was uploaded."""
+    if not upload:
+        return None
+    try:
+        return clean_photo(upload)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], code="image") from exc
+
+
+def _delete_file_on_commit(name: str) -> None:
+    """Remove a replaced or removed image from storage once the change is saved."""
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name), robust=True)
+
+
 def idea_submit(
     *,
     challenge: IdeaChallengePage,
@@ -116,6 +145,7 @@ def idea_submit(
     source_detail: str = "",
 ):
     """Submit an idea to `challenge`: online only while its phase allows "submit"; (idea, created).
+    `data` may hold an uploaded "image" (cleaned here) and its description "image_alt".
 
     Input from other channels (a facilitator typing a workshop idea) needs `entered_by` and is
     accepted in any phase; the same `submission_key` never creates a second idea.
@@ -123,6 +153,9 @@ def idea_submit(
     values = _cleaned(data)
     if channel == Channel.ONLINE and not challenge.allows("submit"):
         raise NotAllowed(_("Ideas cannot be submitted in this phase."))
+    image = _photo(data.get("image"))
+    if image is not None:
+        values["image"] = image
     fields = contribution_fields(
         process=challenge,
         author=author,
@@ -148,8 +181,9 @@ def _locked(idea: Idea) -> Idea:
 
 def idea_edit(*, idea: Idea, by, data: dict) -> Idea:
     """The author changes their idea while the challenge's phase allows "edit"; fields not in
-    `data` keep their value."""
+    `data` keep their value; a new "image" replaces the old one, "image_remove" removes it."""
     values = _cleaned({**{name: getattr(idea, name) for name in EDITABLE_FIELDS}, **data})
+    image = _photo(data.get("image"))
     with transaction.atomic():
         idea = _locked(idea)
         if by is None or idea.author_id != by.pk:
@@ -159,6 +193,10 @@ def idea_edit(*, idea: Idea, by, data: dict) -> Idea:
         if not idea.challenge.allows("edit"):
             raise NotAllowed(_("Ideas cannot be edited in this phase."))
         changed = [name for name, value in values.items() if getattr(idea, name) != value]
+        if image is not None or (data.get("image_remove") and idea.image):
+            _delete_file_on_commit(idea.image.name)
+            values["image"] = image if image is not None else ""
+            changed.append("image")
         if not changed:
             return idea
         _save_text(idea, values, changed, by=by, kind=HistoryKind.EDITED)
@@ -294,6 +332,40 @@ def idea_redact(*, idea: Idea, by, reason: str, data: dict) -> Idea:
         )
         _save_text(idea, values, changed, by=by, kind=HistoryKind.MODERATED)
     return idea
+
+
+def idea_image_remove(*, idea: Idea, by, reason: str = "") -> Idea:
+    """Remove an idea's image: its author may at any time, a moderator (callers check
+    ``ideas.moderate_idea``) with a reason kept for staff; the file is deleted."""
+    is_author = by is not None and idea.author_id == by.pk
+    reason = "" if is_author else _moderation_reason(reason)
+    with transaction.atomic():
+        idea = _locked(idea)
+        if not idea.image:
+            raise Conflict(_("This idea has no image."), code="image")
+        _delete_file_on_commit(idea.image.name)
+        if not is_author:
+            IdeaRedaction.objects.create(
+                idea=idea,
+                by=by,
+                reason=reason,
+                previous={"image": idea.image.name, "image_alt": idea.image_alt},
+            )
+        kind = HistoryKind.EDITED if is_author else HistoryKind.MODERATED
+        values = {"image": "", "image_alt": ""}
+        _save_text(idea, values, ["image", "image_alt"], by=by, kind=kind)
+    return idea
+
+
+def forget_images(user) -> int:
+    """Delete the images of `user`'s ideas (their account is being deleted; the ideas stay,
+    anonymised); returns how many."""
+    ideas = Idea.objects.filter(author=user).exclude(image="")
+    names = list(ideas.values_list("image", flat=True))
+    for name in names:
+        _delete_file_on_commit(name)
+    ideas.update(image="", image_alt="")
+    return len(names)
 
 
 def idea_comments_lock(*, idea: Idea, by, locked: bool) -> Idea:

@@ -21,6 +21,9 @@ from .forms import (
     IdeaFilterForm,
     IdeaForm,
     IdeaHideForm,
+    IdeaImageEditForm,
+    IdeaImageForm,
+    IdeaImageRemoveForm,
     IdeaMergeForm,
     IdeaRedactForm,
     IdeaStatusForm,
@@ -150,6 +153,12 @@ def idea_detail(request, challenge, idea_id):
             "can_change": request.user.has_perm("ideas.change_idea", idea),
             "can_set_status": request.user.has_perm("ideas.set_status", idea),
             "can_moderate": request.user.has_perm("ideas.moderate_idea", idea),
+            "can_remove_image": bool(idea.image)
+            and request.user.is_authenticated
+            and (
+                idea.author_id == request.user.pk
+                or request.user.has_perm("ideas.moderate_idea", idea)
+            ),
         }
     )
     return TemplateResponse(request, "ideas/idea_detail.html", context)
@@ -183,20 +192,72 @@ def idea_edit(request, challenge, idea_id):
     names = ("title", "body", "location_text", "latitude", "longitude")
     initial = {name: getattr(idea, name) for name in names}
     initial.update({"topic": idea.topic_id, "district": idea.district_id})
+    initial["image_alt"] = idea.image_alt
     form = IdeaForm(request.POST or None, initial=initial)
     del form.fields["submission_key"]  # an edit changes one row; retries change nothing more
-    if request.method == "POST" and form.is_valid():
+    image_form = IdeaImageEditForm(request.POST or None, request.FILES or None, initial=initial)
+    if not idea.image:
+        del image_form.fields["image_remove"]
+    if request.method == "POST" and form.is_valid() and image_form.is_valid():
         try:
-            services.idea_edit(idea=idea, by=request.user, data=form.cleaned_data)
+            services.idea_edit(
+                idea=idea, by=request.user, data={**form.cleaned_data, **image_form.cleaned_data}
+            )
         except DomainError as exc:
-            form.add_error(_error_field(form, exc.code), exc.message)
+            target = image_form if exc.code in image_form.fields else form
+            target.add_error(_error_field(target, exc.code), exc.message)
         else:
             messages.success(request, _("Your idea was updated."))
             return redirect(f"{challenge.url}{idea.pk}/")
     context = challenge.get_context(request)
-    context.update({"form": form, "challenge": challenge, "editing": True})
-    status = 400 if form.errors else 200
+    context.update(
+        {
+            "form": form,
+            "image_form": image_form,
+            "idea": idea,
+            "challenge": challenge,
+            "editing": True,
+        }
+    )
+    status = 400 if form.errors or image_form.errors else 200
     return TemplateResponse(request, "ideas/idea_form.html", context, status=status)
+
+
+def idea_image_remove(request, challenge, idea_id):
+    """The author (any time) or a moderator (with a reason) removes an idea's image."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    idea = Idea.objects.filter(process=challenge, hidden_at__isnull=True, pk=idea_id).first()
+    if idea is None or not idea.image:
+        raise Http404
+    is_author = idea.author_id == request.user.pk
+    if not is_author and not request.user.has_perm("ideas.moderate_idea", idea):
+        raise PermissionDenied
+    form = IdeaImageRemoveForm(request.POST if request.method == "POST" else None)
+    if is_author:
+        del form.fields["reason"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.idea_image_remove(
+                idea=idea, by=request.user, reason=form.cleaned_data.get("reason", "")
+            )
+        except DomainError as exc:
+            form.add_error(_error_field(form, exc.code), exc.message)
+        else:
+            messages.success(request, _("The image was removed."))
+            return redirect(f"{challenge.url}{idea.pk}/")
+    title = _("Remove the image of “%(title)s”") % {"title": idea.title}
+    return TemplateResponse(
+        request,
+        "civitas/form.html",
+        {
+            "form": form,
+            "title": title,
+            "submit_label": _("Remove the image"),
+            "cancel_url": f"{challenge.url}{idea.pk}/",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def idea_withdraw(request, challenge, idea_id):
@@ -233,10 +294,16 @@ def idea_new(request, challenge):
     if request.method == "POST" and request.POST.get("edit"):
         return TemplateResponse(request, "ideas/idea_form.html", context)
     if request.method == "POST" and form.is_valid():
-        if request.POST.get("confirmed") != "1":
+        # The image is chosen on the check step: a file cannot travel through hidden fields.
+        image_form = IdeaImageForm(
+            request.POST if request.POST.get("confirmed") == "1" else None, request.FILES
+        )
+        context.update({"image_form": image_form})
+        if request.POST.get("confirmed") != "1" or not image_form.is_valid():
             context["similar"] = _similar(challenge, form.cleaned_data["title"])
-            return TemplateResponse(request, "ideas/idea_confirm.html", context)
-        data = form.cleaned_data
+            status = 400 if image_form.errors else 200
+            return TemplateResponse(request, "ideas/idea_confirm.html", context, status=status)
+        data = {**form.cleaned_data, **image_form.cleaned_data}
         try:
             idea, _created = services.idea_submit(
                 challenge=challenge,
@@ -245,6 +312,10 @@ def idea_new(request, challenge):
                 submission_key=data["submission_key"],
             )
         except DomainError as exc:
+            if exc.code in image_form.fields:
+                image_form.add_error(exc.code, exc.message)
+                context["similar"] = _similar(challenge, form.cleaned_data["title"])
+                return TemplateResponse(request, "ideas/idea_confirm.html", context, status=400)
             form.add_error(_error_field(form, exc.code), exc.message)
         else:
             messages.success(request, _("Thank you, your idea was published."))

@@ -311,6 +311,8 @@ def build_demo(stdout, home, users):
             choices="yes | Yes\nno | No",
             results_shown="after_close",
         )
+        # The facilitator typed in the workshop sheets, so is named for this consultation too.
+        role_assign(user=facilitator, role=Role.FACILITATOR, scope=mobility, by=None)
         # The open consultation's quick poll, placed as a block on this page's body.
         current = Poll.objects.filter(consultation=smart).first()
         if current is not None:

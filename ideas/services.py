@@ -1,8 +1,5 @@
 """Services of the ideas app: every change to an idea goes through here."""
 
-from decimal import Decimal, InvalidOperation
-
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -14,6 +11,7 @@ from wagtail.log_actions import log
 
 from civitas.core.errors import Conflict, DomainError, NotAllowed
 from civitas.core.images import clean_photo
+from civitas.core.places import map_point
 from civitas.core.text import normalise_text
 from civitas.interactions.models import Follow, Support
 from civitas.interactions.services import content_hide
@@ -46,27 +44,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def _coordinate(value, low: int, high: int, code: str):
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError(_("Coordinates must be numbers."), code=code) from exc
-    if not low <= number <= high:
-        raise DomainError(_("The point on the map is outside the valid range."), code=code)
-    return number
-
-
-def _inside_city(latitude: Decimal, longitude: Decimal) -> bool:
-    """Whether the point lies in the city's bounding box (setting CIVITAS_MAP_BOUNDS)."""
-    bounds = getattr(settings, "CIVITAS_MAP_BOUNDS", None)
-    if not bounds:
-        return True
-    south, west, north, east = (Decimal(str(value)) for value in bounds)
-    return south <= latitude <= north and west <= longitude <= east
-
-
 def _related(model, value, code: str):
     """A Topic or District given as an instance, a primary key or nothing."""
     if value in (None, ""):
@@ -81,6 +58,7 @@ def _related(model, value, code: str):
 
 def _cleaned(data: dict) -> dict:
     """Normalise and validate the editable fields of an idea; DomainError names the field."""
+    latitude, longitude = map_point(data.get("latitude"), data.get("longitude"))
     values = {
         "title": normalise_text(data.get("title") or ""),
         "body": normalise_text(data.get("body") or ""),
@@ -88,8 +66,8 @@ def _cleaned(data: dict) -> dict:
         "image_alt": normalise_text(data.get("image_alt") or ""),
         "topic": _related(Topic, data.get("topic"), "topic"),
         "district": _related(District, data.get("district"), "district"),
-        "latitude": _coordinate(data.get("latitude"), -90, 90, "latitude"),
-        "longitude": _coordinate(data.get("longitude"), -180, 180, "longitude"),
+        "latitude": latitude,
+        "longitude": longitude,
     }
     if not values["title"]:
         raise DomainError(_("Give your idea a title."), code="title")
@@ -99,13 +77,6 @@ def _cleaned(data: dict) -> dict:
     if len(values["body"]) > Idea._meta.get_field("body").max_length:
         raise DomainError(
             _("Keep the description under %(limit)s characters.") % {"limit": 5000}, code="body"
-        )
-    if (values["latitude"] is None) != (values["longitude"] is None):
-        raise DomainError(_("A point on the map needs both coordinates."), code="latitude")
-    if values["latitude"] is not None and not _inside_city(values["latitude"], values["longitude"]):
-        raise DomainError(
-            _("The point on the map is outside the city; choose a point inside it."),
-            code="latitude",
         )
     try:
         Idea(**values).clean_fields(exclude=["process", "author", "entered_by", "status"])

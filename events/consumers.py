@@ -1,10 +1,12 @@
 """The live board's websocket: forwards input to the room's screen as it is logged."""
 
+import asyncio
 import logging
 import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 
 from .services import board_group
 
@@ -35,50 +37,111 @@ async def board_visible(event_id: int) -> bool:
     return visible
 
 
+class BoardHub:
+    """One channel-layer subscription per board and server process.
+
+    A room's screens and phones on one server share it: each input reaches the process once
+    (one message in the layer, not one per socket) and is written to its sockets from here.
+    Boards are keyed by event loop too, so a process running several loops (tests) keeps
+    them apart.
+    """
+
+    def __init__(self):
+        self.sockets: dict[tuple, set] = {}
+        self.readers: dict[tuple, asyncio.Task] = {}
+        self.locks: dict[tuple, asyncio.Lock] = {}
+
+    @staticmethod
+    def key(event_id: int) -> tuple:
+        return (id(asyncio.get_running_loop()), event_id)
+
+    async def join(self, consumer, event_id: int) -> None:
+        """Subscribe the board here if no socket has yet (raises when the layer is down, the
+        socket then unaccepted), then accept the socket and add it. Subscribed before the
+        socket opens, so what is logged once the board can see it open reaches it."""
+        key = self.key(event_id)
+        async with self.locks.setdefault(key, asyncio.Lock()):
+            sockets = self.sockets.get(key)
+            if sockets is None:
+                layer = get_channel_layer()
+                channel = await layer.new_channel(prefix="events-board.")
+                await layer.group_add(board_group(event_id), channel)
+                sockets = self.sockets[key] = set()
+                self.readers[key] = asyncio.create_task(self._read(layer, channel, key))
+            await consumer.accept()
+            sockets.add(consumer)
+
+    async def leave(self, consumer, event_id: int) -> None:
+        """Remove the socket; the last one of the board here unsubscribes."""
+        key = self.key(event_id)
+        async with self.locks.setdefault(key, asyncio.Lock()):
+            sockets = self.sockets.get(key)
+            if sockets is None:
+                return
+            sockets.discard(consumer)
+            if sockets:
+                return
+            del self.sockets[key]
+            self.readers.pop(key).cancel()
+            self.locks.pop(key, None)
+
+    async def _read(self, layer, channel: str, key: tuple) -> None:
+        group = board_group(key[1])
+        try:
+            while True:
+                message = await layer.receive(channel)
+                if message.get("type") != "board.message":
+                    continue
+                for consumer in list(self.sockets.get(key, ())):
+                    try:
+                        await consumer.send(text_data=message["text"])
+                    except Exception:
+                        # A socket closing under us; the others still get the message.
+                        logger.debug("Board socket gone while sending.", exc_info=True)
+        except asyncio.CancelledError:
+            try:
+                await layer.group_discard(group, channel)
+            except Exception:
+                logger.warning("Could not leave the board group.", exc_info=True)
+            raise
+        except Exception:
+            # The layer failed (Redis gone): close the sockets, so boards fall back to polling.
+            logger.warning("Channel layer unavailable; live board paused.", exc_info=True)
+            for consumer in list(self.sockets.get(key, ())):
+                await consumer.close(code=1011)
+
+
+hub = BoardHub()
+
+
 class BoardConsumer(AsyncJsonWebsocketConsumer):
-    """Joins the event's board group; sends {"type": "item", "item": {...}} for each input
-    shown and {"type": "votes", "id": n, "votes": n} when dots are added. What the board shows
+    """Sends {"type": "item", "item": {...}} for each input shown and {"type": "votes", "id":
+    n, "votes": n} when dots are added, through the process's BoardHub. What the board shows
     is public in the room, so no sign-in is needed; unknown or unpublished events are refused.
     """
 
-    group_name = None
+    # No channel layer of its own (an alias that names none): the hub receives for the board,
+    # so a room of sockets does not keep a room of channels waiting on the layer.
+    channel_layer_alias = "events.board.no-layer"
+    event_id = None
 
     async def connect(self):
         event_id = self.scope["url_route"]["kwargs"]["event_id"]
         if not await board_visible(event_id):
             await self.close()
             return
-        group = board_group(event_id)
         try:
-            await self.channel_layer.group_add(group, self.channel_name)
+            await hub.join(self, event_id)
         except Exception:
             # Redis down: refuse, so the board keeps refreshing by polling.
             logger.warning("Channel layer unavailable; live board paused.", exc_info=True)
             await self.close(code=1011)
             return
-        self.group_name = group
-        await self.accept()
+        self.event_id = event_id
 
     async def disconnect(self, code):
-        if self.group_name is None:
-            return
-        try:
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
-        except Exception:
-            logger.warning("Could not leave the board group.", exc_info=True)
-
-    async def dispatch(self, message):
-        # Channels closes stale database connections before every handler, through a thread
-        # hop; board messages touch no database, and with a room of sockets each message would
-        # pay that hop once per socket (measured: most of the fan-out time, see bench/events).
-        if message["type"] == "board.message":
-            await self.board_message(message)
-            return
-        await super().dispatch(message)
+        if self.event_id is not None:
+            await hub.leave(self, self.event_id)
 
     async def receive_json(self, content, **kwargs):
         """The screen has nothing to say; messages from it are ignored."""
-
-    async def board_message(self, event):
-        """Forward a board message, already encoded as JSON by the service."""
-        await self.send(text_data=event["text"])

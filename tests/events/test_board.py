@@ -11,7 +11,10 @@ from config.asgi import application
 from events import consumers, services
 from events.models import BoardState, BoardVote, EventInput
 from tests.factories import UserFactory
-from tests.notifications.conftest import channel_layer_settings  # noqa: F401  (fixture)
+from tests.notifications.conftest import (  # noqa: F401  (fixtures)
+    channel_layer_settings,
+    dead_channel_layer,
+)
 
 ORIGIN = (b"origin", b"http://localhost")
 
@@ -213,3 +216,51 @@ def test_one_small_message_per_input_whatever_the_number_of_screens(
     assert len(sends) == 1
     group, size = sends[0]
     assert group == services.board_group(event.pk) and size < 500
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sockets_of_one_board_share_one_subscription_per_process(
+    channel_layer_settings,  # noqa: F811
+    make_event,
+    facilitator_of,
+):
+    event = make_event(title="Shared", sessions=((-0.02, 3, 30),))
+    facilitator = facilitator_of(event)
+
+    async def log(text):
+        await database_sync_to_async(services.input_log)(
+            event=event, by=facilitator, kind="note", text=text, submission_key=uuid.uuid4()
+        )
+
+    async def scenario():
+        first, second = (
+            WebsocketCommunicator(application, PATH.format(event.pk), headers=[ORIGIN])
+            for _n in range(2)
+        )
+        assert (await first.connect(timeout=10))[0] and (await second.connect(timeout=10))[0]
+        key = consumers.hub.key(event.pk)
+        assert len(consumers.hub.sockets[key]) == 2 and len(consumers.hub.readers) == 1
+        await log("For both")
+        assert (await first.receive_json_from(timeout=10))["item"]["text"] == "For both"
+        assert (await second.receive_json_from(timeout=10))["item"]["text"] == "For both"
+        await first.disconnect(timeout=10)
+        await log("For the one left")
+        assert (await second.receive_json_from(timeout=10))["item"]["text"] == "For the one left"
+        await second.disconnect(timeout=10)
+        assert key not in consumers.hub.sockets and key not in consumers.hub.readers
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_layer_down_the_board_socket_closes_so_the_page_polls(
+    dead_channel_layer,  # noqa: F811
+    live_event,
+):
+    async def scenario():
+        socket = WebsocketCommunicator(application, PATH.format(live_event.pk), headers=[ORIGIN])
+        connected, code = await socket.connect(timeout=10)
+        assert (connected, code) == (False, 1011)
+        assert consumers.hub.key(live_event.pk) not in consumers.hub.sockets
+
+    async_to_sync(scenario)()

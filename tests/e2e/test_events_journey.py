@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -225,4 +226,69 @@ def test_facilitator_logs_offline_and_the_board_shows_input(
     assert_accessible(screen, "live board with input")
     phone_context.close()
     screen_context.close()
+    context.close()
+
+
+def test_facilitator_types_in_a_paper_survey_and_a_paper_ballot(
+    browser, live_server, events_site, home_page
+):
+    from budgeting.models import Ballot, Proposal, ProposalStatus
+    from consultations.models import Response
+    from tests.budgeting.conftest import make_round
+    from tests.consultations.conftest import make_consultation
+
+    consultation = make_consultation(home_page)
+    round_page = make_round(home_page, state="vote")
+    bench = Proposal.objects.create(
+        process=round_page,
+        author=UserFactory(),
+        title="Benches by the river",
+        description="Somewhere to sit.",
+        estimated_cost=20_000,
+        status=ProposalStatus.FEASIBLE,
+    )
+    event = add_event(
+        events_site["index"],
+        "Survey evening",
+        starts_in_hours=-1,
+        capacity=40,
+        process=consultation,
+    )
+    facilitator = UserFactory(display_name="Fay")
+    role_assign(user=facilitator, role=Role.FACILITATOR, scope=event, by=None)
+    role_assign(user=facilitator, role=Role.FACILITATOR, scope=round_page, by=None)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    sign_in(context, live_server, facilitator)
+    page = context.new_page()
+
+    page.goto(f"{event.url}console/?kind=paper_survey")
+    assert_accessible(page, "console: whole paper survey")
+    page.get_by_role("radio", name="Bus").check()
+    page.get_by_role("checkbox", name="Clean air").check()
+    page.get_by_label("Your idea").fill("More night buses")
+    with page.expect_response(lambda r: "console/sync/" in r.url) as answer:
+        page.get_by_role("button", name="Log it").click()
+    assert answer.value.status == 200
+    queue = page.locator("[data-console-queue]")
+    queue.get_by_text("Sent: Whole paper survey").wait_for()
+    assert page.get_by_role("radio", name="Bus").is_checked() is False  # ready for the next
+
+    page.goto(f"{event.url}console/?kind=paper_ballot&round={round_page.pk}")
+    assert_accessible(page, "console: paper ballot")
+    page.get_by_label("Sheet number").fill("B-12")
+    page.get_by_role("checkbox", name="Benches by the river").check()
+    with page.expect_response(lambda r: "console/sync/" in r.url) as answer:
+        page.get_by_role("button", name="Log it").click()
+    assert answer.value.status == 200
+    queue.get_by_text("Sent: Paper ballot B-12").wait_for()
+    page.reload()
+    logged = page.locator(".console-items").inner_text()
+    assert "Paper survey: Mobility survey" in logged
+    assert f"Paper ballot for {round_page.title}: Counted" in logged
+    assert "B-12" not in logged  # the event keeps no sheet number
+    # What the service stored (read in a fresh connection: the server's commits are visible).
+    connection.close()
+    assert Ballot.objects.get().choices == [bench.pk]
+    response = Response.objects.get()
+    assert response.answers["transport"] == "bus" and response.channel == Channel.OFFLINE_EVENT
     context.close()

@@ -176,7 +176,7 @@ def start_servers(
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.budgeting.settings",
         "DB_CONN_MAX_AGE": str(conn_max_age),
-        "BENCH_DB_POOL": str(pool),
+        "DB_POOL_MAX_SIZE": str(pool),
     }
     bin_dir = os.path.dirname(sys.executable)
     if server == "gunicorn":

@@ -61,11 +61,16 @@ def _facilitates_event_of(user, page) -> bool:
     Scoped roles name their object by content type, so this needs no import of the app that
     owns events: any facilitator scope with a `process` key pointing at the page counts.
     """
-    cache = user.__dict__.setdefault("_consultations_feeding", {})
+    roles = role_set(user)
+    # Answers are kept with the role set they were read from: a reloaded role set drops them.
+    kept = user.__dict__.get("_consultations_feeding")
+    if kept is None or kept[0] is not roles:
+        kept = user.__dict__["_consultations_feeding"] = (roles, {})
+    cache = kept[1]
     if page.pk in cache:
         return cache[page.pk]
     by_type: dict[int, set[int]] = {}
-    for role, type_id, scope_id in role_set(user):
+    for role, type_id, scope_id in roles:
         if role == Role.FACILITATOR and type_id is not None and scope_id is not None:
             by_type.setdefault(type_id, set()).add(scope_id)
     found = False

@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 
 
 VISIBILITY_SECONDS = 10
+STOP_SECONDS = 5
 _visibility: dict[int, tuple[float, bool]] = {}
 
 
@@ -67,7 +68,7 @@ class BoardHub:
                 channel = await layer.new_channel(prefix="events-board.")
                 await layer.group_add(board_group(event_id), channel)
                 sockets = self.sockets[key] = set()
-                self.readers[key] = asyncio.create_task(self._read(layer, channel, key))
+                self.readers[key] = (asyncio.create_task(self._read(layer, channel, key)), channel)
             await consumer.accept()
             sockets.add(consumer)
 
@@ -82,11 +83,21 @@ class BoardHub:
             if sockets:
                 return
             del self.sockets[key]
-            self.readers.pop(key).cancel()
+            reader, channel = self.readers.pop(key)
             self.locks.pop(key, None)
+            # Stopped and unsubscribed here, while the socket's own task runs, not left to
+            # whoever closes the event loop.
+            reader.cancel()
+            await asyncio.wait({reader}, timeout=STOP_SECONDS)
+            try:
+                await asyncio.wait_for(
+                    get_channel_layer().group_discard(board_group(event_id), channel),
+                    STOP_SECONDS,
+                )
+            except Exception:
+                logger.warning("Could not leave the board group.", exc_info=True)
 
     async def _read(self, layer, channel: str, key: tuple) -> None:
-        group = board_group(key[1])
         try:
             while True:
                 message = await layer.receive(channel)
@@ -99,10 +110,6 @@ class BoardHub:
                         # A socket closing under us; the others still get the message.
                         logger.debug("Board socket gone while sending.", exc_info=True)
         except asyncio.CancelledError:
-            try:
-                await layer.group_discard(group, channel)
-            except Exception:
-                logger.warning("Could not leave the board group.", exc_info=True)
             raise
         except Exception:
             # The layer failed (Redis gone): close the sockets, so boards fall back to polling.

@@ -49,7 +49,7 @@ class BoardHub:
 
     def __init__(self):
         self.sockets: dict[tuple, set] = {}
-        self.readers: dict[tuple, asyncio.Task] = {}
+        self.readers: dict[tuple, tuple[asyncio.Task, str]] = {}
         self.locks: dict[tuple, asyncio.Lock] = {}
 
     @staticmethod
@@ -83,8 +83,8 @@ class BoardHub:
             if sockets:
                 return
             del self.sockets[key]
+            # The board's lock stays: a socket joining meanwhile waits on this one.
             reader, channel = self.readers.pop(key)
-            self.locks.pop(key, None)
             # Stopped and unsubscribed here, while the socket's own task runs, not left to
             # whoever closes the event loop.
             reader.cancel()

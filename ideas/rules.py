@@ -4,6 +4,7 @@ import rules
 
 from civitas.participation.predicates import (
     is_administrator,
+    is_any_moderator,
     is_author,
     is_moderator_here,
     is_participant,
@@ -35,3 +36,6 @@ rules.add_perm("ideas.set_status", is_administrator | is_taskforce | is_moderato
 rules.add_perm("ideas.moderate_idea", is_administrator | is_moderator_here)
 # The staff export. Object: none, or the IdeaChallengePage.
 rules.add_perm("ideas.export_ideas", is_administrator | is_taskforce | is_moderator_here)
+# The staff list of ideas in the Wagtail admin. Object: none. Each person sees there only the
+# ideas they may moderate (selectors.moderated_ideas follows ideas.moderate_idea).
+rules.add_perm("ideas.list_ideas_admin", is_administrator | is_any_moderator)

@@ -3,6 +3,10 @@
 from django.db.models import F, Value
 from django.db.models.functions import Mod
 
+from civitas.accounts.models import Role
+from civitas.accounts.roles import holds_role, scope_ids
+from civitas.participation.predicates import is_administrator
+
 from . import search
 from .models import LISTED, Idea, IdeaChallengePage
 
@@ -40,6 +44,18 @@ def filtered_ideas(ideas, *, filters: dict, sort: str = "newest", seed: int = 1)
             "shuffle", "pk"
         )
     return ideas.order_by(*ORDERINGS.get(sort, ORDERINGS["newest"]))
+
+
+def moderated_ideas(user):
+    """Every idea (hidden, withdrawn and merged too) that `user` may moderate, as the rule
+    ideas.moderate_idea decides per idea: all for administrators and site-wide moderators,
+    those of the challenges they moderate for the others, none for anyone else."""
+    ideas = Idea.objects.all()
+    if is_administrator.test(user) or holds_role(user, Role.MODERATOR):
+        return ideas
+    if not user.is_authenticated:
+        return ideas.none()
+    return ideas.filter(process_id__in=sorted(scope_ids(user, Role.MODERATOR, IdeaChallengePage)))
 
 
 def personal_data(user) -> list[dict]:

@@ -1,5 +1,17 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from .admin_views import IdeaPermissionPolicy, IdeaViewSet
+from .models import Idea
+
+# Registered before the viewset so Wagtail never creates its model-permission fallback.
+register_permission_policy(Idea, IdeaPermissionPolicy(Idea))
+
+
+@hooks.register("register_admin_viewset")
+def register_idea_viewset():
+    return IdeaViewSet("ideas_admin", url_prefix="ideas")
 
 
 @hooks.register("register_log_actions")

@@ -1,0 +1,130 @@
+"""Wagtail admin list of ideas for the people who moderate them.
+
+Read-only: every change of an idea (status, answer, hiding, merging...) goes through the idea's
+moderation page and ``ideas.services``; the list only finds ideas and links to those pages.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+
+from civitas.accounts.admin_views import ForbiddenMixin
+from civitas.accounts.models import Role, User
+from civitas.participation.models import District, Topic
+
+from . import search
+from .models import Idea, IdeaChallengePage, IdeaStatus
+from .selectors import moderated_ideas
+
+
+class IdeaPermissionPolicy(BasePermissionPolicy):
+    """Only viewing, for whoever the rule ideas.list_ideas_admin allows; nothing is edited here."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and user.has_perm("ideas.list_ideas_admin")
+
+    def users_with_any_permission(self, actions):
+        if "view" not in actions:
+            return User.objects.none()
+        return User.objects.filter(
+            Q(is_superuser=True)
+            | Q(role_assignments__role__in=[Role.ADMINISTRATOR, Role.MODERATOR]),
+            is_active=True,
+        ).distinct()
+
+
+def moderated_challenges(request):
+    """Challenges offered by the filter: those whose ideas the person may moderate."""
+    if request is None:
+        return IdeaChallengePage.objects.none()
+    ids = moderated_ideas(request.user).values("process_id")
+    return IdeaChallengePage.objects.filter(pk__in=ids).order_by("title")
+
+
+class IdeaFilterSet(WagtailFilterSet):
+    process = django_filters.ModelChoiceFilter(
+        label=_("Challenge"), queryset=moderated_challenges, empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=IdeaStatus.choices, empty_label=_("All")
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"), queryset=Topic.objects.all(), empty_label=_("All")
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=District.objects.all(), empty_label=_("All")
+    )
+
+    class Meta:
+        model = Idea
+        fields = ["process", "status", "topic", "district"]
+
+
+class LinkColumn(Column):
+    """A cell holding one link, to the URL `get_url(instance)` returns."""
+
+    cell_template_name = "ideas/admin/link_cell.html"
+
+    def __init__(self, name, *, get_url, text, **kwargs):
+        super().__init__(name, accessor=lambda _instance: text, **kwargs)
+        self._get_url = get_url
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["link_url"] = self._get_url(instance)
+        return context
+
+
+def moderation_url(idea) -> str:
+    return f"{idea.get_absolute_url()}moderate/"
+
+
+class IdeaIndexView(ForbiddenMixin, generic.IndexView):
+    """Ideas the person may moderate, newest first, filtered and searched in the database."""
+
+    def get_base_queryset(self):
+        return moderated_ideas(self.request.user).select_related("process", "topic", "district")
+
+    def search_queryset(self, queryset):
+        # The app's own database search (FTS5 / PostgreSQL), the one the public lists use.
+        if not self.is_searching:
+            return queryset
+        return search.matching(queryset, self.search_query)
+
+
+class IdeaViewSet(ModelViewSet):
+    model = Idea
+    permission_policy = IdeaPermissionPolicy(Idea)
+    index_view_class = IdeaIndexView
+    filterset_class = IdeaFilterSet
+    icon = "tip"
+    menu_label = _("Ideas")
+    menu_name = "ideas"
+    menu_order = 250
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    search_fields = ["title", "body"]
+    ordering = ["-created_at", "-pk"]
+    list_per_page = 50
+    list_display = [
+        TitleColumn("title", label=_("Title"), get_url=moderation_url),
+        Column("challenge", label=_("Challenge"), accessor="process.title"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("topic", label=_("Topic")),
+        Column("district", label=_("District")),
+        NumberColumn("support_count", label=_("Supports"), sort_key="support_count"),
+        NumberColumn("comment_count", label=_("Comments"), sort_key="comment_count"),
+        DateColumn("created_at", label=_("Created"), sort_key="created_at"),
+        LinkColumn(
+            "public_page",
+            label=_("Public page"),
+            get_url=lambda idea: idea.get_absolute_url(),
+            text=_("View"),
+        ),
+    ]

@@ -102,7 +102,7 @@ class IdeaViewSet(ModelViewSet):
     permission_policy = IdeaPermissionPolicy(Idea)
     index_view_class = IdeaIndexView
     filterset_class = IdeaFilterSet
-    icon = "tip"
+    icon = "clipboard-list"
     menu_label = _("Ideas")
     menu_name = "ideas"
     menu_order = 250

@@ -111,6 +111,8 @@ def test_rows_show_the_columns_and_link_to_moderation_and_public_pages(
     html = client.get(reverse(INDEX)).content.decode()
     assert f'href="{idea.get_absolute_url()}moderate/"' in html
     assert f'href="{idea.get_absolute_url()}"' in html
+    # The public link names its idea for screen readers, not just "View".
+    assert 'View<span class="w-sr-only">: Shade trees</span>' in html
     for text in ("Shade trees", challenge.title, "Accepted", str(topic), str(district)):
         assert text in html
     for header in ("Challenge", "Status", "Topic", "District", "Supports", "Comments", "Created"):

@@ -6,12 +6,12 @@ matched as prefixes, all of them by default. Other databases fall back to Wagtai
 backend. Wagtail's index still serves the site-wide search.
 """
 
-import re
-
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from wagtail.search.backends import get_search_backend
+
+from civitas.core.search import plain_words
 
 # The expression of the PostgreSQL index idea_search_document; queries must repeat it exactly.
 PG_DOCUMENT = (
@@ -26,7 +26,7 @@ MAX_WORDS = 8
 
 def words_of(query: str) -> list[str]:
     """The words of `query` (letters and digits only, so no search syntax gets through)."""
-    return re.findall(r"\w+", (query or "").lower())[:MAX_WORDS]
+    return plain_words((query or "").lower(), MAX_WORDS)
 
 
 def matching(ideas, query: str, *, every_word: bool = True):

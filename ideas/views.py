@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from wagtail.search.backends import get_search_backend
 
 from civitas.core.errors import DomainError
+from civitas.core.search import plain_words
 
 from . import services
 from .export import ideas_csv_response
@@ -276,8 +277,11 @@ def idea_withdraw(request, challenge, idea_id):
 
 def _similar(challenge, title: str):
     """Ideas of the challenge whose title resembles `title`, to support instead of repeating."""
+    terms = " ".join(plain_words(title))
+    if not terms:
+        return []
     found = get_search_backend().search(
-        title, _public_ideas(challenge), fields=["title"], operator="or"
+        terms, _public_ideas(challenge), fields=["title"], operator="or"
     )
     return list(found[:5])
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from .search import searchable_contributions
+from .search import plain_words, searchable_contributions
 
 MAX_QUERY_LENGTH = 200
 
@@ -19,10 +19,12 @@ def search(request):
     if len(query) > MAX_QUERY_LENGTH:
         error = _("Please use fewer words (at most %(n)s characters).") % {"n": MAX_QUERY_LENGTH}
         query = ""
-    if query:
-        page_results = list(Page.objects.live().public().specific().search(query)[:50])
+    # Only the words are searched: typed quotes or operators would be search syntax.
+    terms = " ".join(plain_words(query))
+    if terms:
+        page_results = list(Page.objects.live().public().specific().search(terms)[:50])
         for _model, public_queryset in searchable_contributions:
-            for obj in get_search_backend().search(query, public_queryset())[:20]:
+            for obj in get_search_backend().search(terms, public_queryset())[:20]:
                 contribution_results.append(obj)
     paginator = Paginator(page_results, 20)
     try:

@@ -153,6 +153,16 @@ def test_submission_shows_similar_ideas_then_saves_once(client, challenge, make_
     assert Idea.objects.filter(author=resident).count() == 1
 
 
+def test_similar_ideas_survive_quotes_and_operators_in_the_title(
+    client, challenge, make_idea, resident
+):
+    make_idea(challenge, title="Benches in the park")
+    client.force_login(resident)
+    confirm = client.post(f"{challenge.url}new/", form_data(title='Benches "in* the park OR'))
+    assert confirm.status_code == 200
+    assert "Benches in the park" in confirm.content.decode()
+
+
 def test_change_it_goes_back_to_the_form_with_the_text(client, challenge, resident):
     client.force_login(resident)
     response = client.post(f"{challenge.url}new/", form_data(edit="1"))

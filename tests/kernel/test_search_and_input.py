@@ -33,6 +33,10 @@ def test_search_survives_odd_input(client, home_page):
         "'; DROP TABLE x; --",
         "\u202e",
         "AND OR NOT",
+        '"*',
+        '"unclosed quote',
+        "NEAR(a b)",
+        "title:park*",
     ]:
         response = client.get("/search/", {"q": query})
         assert response.status_code in (200, 400)
@@ -100,3 +104,10 @@ def test_offline_note_needs_its_enterer(home_page):
     process = make_dummy_process(home_page)
     with pytest.raises(DomainError):
         note_submit(process=process, author=None, text="x", channel=Channel.PAPER)
+
+
+def test_search_syntax_typed_by_a_resident_is_searched_as_words(client, home_page):
+    make_dummy_process(home_page, title="Riverside parks plan")
+    response = client.get("/search/", {"q": '"parks*'})
+    assert response.status_code == 200
+    assert "Riverside parks plan" in response.content.decode()

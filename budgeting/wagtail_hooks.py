@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from civitas.home.sections import HomeSection
+
 LOG_ACTIONS = (
     ("budgeting.proposal.submitted", _("Submit proposal"), _("Proposal submitted")),
     ("budgeting.proposal.edited", _("Edit proposal"), _("Proposal edited")),
@@ -23,3 +25,14 @@ LOG_ACTIONS = (
 def register_budgeting_log_actions(actions):
     for action, label, message in LOG_ACTIONS:
         actions.register_action(action, label, message)
+
+
+@hooks.register("civitas_home_section")
+def funded_projects_section():
+    from .selectors import funded_projects
+
+    return HomeSection(
+        "funded_projects",
+        template="budgeting/home_section.html",
+        get_context=lambda request: funded_projects(limit=4),
+    )

@@ -36,6 +36,11 @@ SLOTS = [
         _("No events are planned yet."),
     ),
     SectionSlot(
+        "funded_projects",
+        _("Projects funded by your votes"),
+        _("No project has been funded by a participatory budget yet."),
+    ),
+    SectionSlot(
         "recent_answers",
         _("How your input was used"),
         _("No answers have been published yet."),

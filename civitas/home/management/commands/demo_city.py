@@ -1,9 +1,13 @@
 """Build a demo city: site tree, settings, topics, districts and one user per role."""
 
+import contextlib
+import logging
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from wagtail.models import Page, Site
 
 from civitas.accounts.models import SCOPED_ROLES, Role, RoleAssignment, User
@@ -40,6 +44,20 @@ DEMO_USERS = [
 demo_builders: list = []
 
 
+@contextlib.contextmanager
+def quiet_build():
+    """Keep the demo's notifications in memory (its people are made up, and a configured mail
+    server must not write to them) and Wagtail's page log off the console while building."""
+    wagtail_log = logging.getLogger("wagtail")
+    level = wagtail_log.level
+    wagtail_log.setLevel(logging.WARNING)
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield
+    finally:
+        wagtail_log.setLevel(level)
+
+
 class Command(BaseCommand):
     help = "Create or refresh the demo city (idempotent). Prints the demo logins."
 
@@ -51,7 +69,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, password, **options):
         total = 5
-        with transaction.atomic():
+        with quiet_build(), transaction.atomic():
             self.step(1, total, "Site tree and city settings")
             home = self.build_site()
             self.step(2, total, "Topics and districts")

@@ -10,13 +10,17 @@ import uuid
 from dataclasses import dataclass
 from functools import partial
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from civitas.core.errors import Conflict, DomainError, NotAllowed
 from civitas.core.images import clean_photo
@@ -34,6 +38,7 @@ from .models import (
     BallotType,
     BudgetRoundPage,
     Category,
+    DistrictBudget,
     EligibleResident,
     ImplementationStatus,
     ImplementationUpdate,
@@ -398,6 +403,146 @@ def _check_age(round_page: BudgetRoundPage, voter: Voter, age_confirmed: bool) -
 
 # --- ballots ----------------------------------------------------------------------------------
 
+# The round as the ballot needs it (page fields, URL, view restrictions, district budgets) is
+# kept in the cache, shared by the server processes where the cache is Redis. Entries carry the
+# token of the moment they were read; anything that could change them (a page saved, published,
+# unpublished or moved, a district budget, a privacy restriction, a site) draws a new token once
+# its transaction commits, and entries with another token are read again. Phases and the
+# proposals on the ballot are not cached: closing voting or hiding a proposal counts at once.
+ROUNDS_TOKEN_KEY = "budgeting:rounds:token"  # noqa: S105 - a cache key, not a secret
+ROUND_CACHE_SECONDS = 3600
+
+
+def _new_rounds_token() -> None:
+    cache.set(ROUNDS_TOKEN_KEY, uuid.uuid4().hex, None)
+
+
+def rounds_changed(**_kwargs) -> None:
+    """Receiver: cached rounds are stale now and again once the transaction commits (a round
+    read meanwhile may still be the old one)."""
+    _new_rounds_token()
+    transaction.on_commit(_new_rounds_token)
+
+
+def _rounds_token() -> str:
+    token = uuid.uuid4().hex
+    return token if cache.add(ROUNDS_TOKEN_KEY, token, None) else cache.get(ROUNDS_TOKEN_KEY, token)
+
+
+def ballot_round(round_id: int) -> BudgetRoundPage | None:
+    """The live round `round_id` with its URL (`base_url`), district budgets and view
+    restrictions loaded, from the cache when it is current; None when there is no such round.
+    Each call returns an object of its own (the cache hands out copies)."""
+    key = f"budgeting:round:{round_id}"
+    found = cache.get_many([ROUNDS_TOKEN_KEY, key])
+    token = found.get(ROUNDS_TOKEN_KEY)
+    entry = found.get(key)
+    if token is not None and entry is not None and entry[0] == token:
+        return entry[1]
+    if token is None:
+        token = _rounds_token()
+    round_page = BudgetRoundPage.objects.live().filter(pk=round_id).first()
+    if round_page is not None:
+        round_page.base_url = round_page.url
+        round_page.budget_rows()
+        round_page.get_view_restrictions()
+    cache.set(key, (token, round_page), ROUND_CACHE_SECONDS)
+    return round_page
+
+
+def _saved_or_deleted(sender, instance, **_kwargs) -> None:
+    if isinstance(instance, (Page, DistrictBudget, PageViewRestriction, Site)):
+        rounds_changed()
+
+
+post_save.connect(_saved_or_deleted, dispatch_uid="budgeting.rounds.saved")
+post_delete.connect(_saved_or_deleted, dispatch_uid="budgeting.rounds.deleted")
+for _signal in (page_published, page_unpublished, post_page_move):
+    _signal.connect(rounds_changed, dispatch_uid=f"budgeting.rounds.{id(_signal)}")
+
+
+class _Compiled:
+    """An ORM query compiled to SQL once per process and database, then run with other values.
+
+    For the few small queries of a ballot post, building the SQL costs the server more CPU than
+    the database spends running it. `build(*markers)` returns the queryset for marker values
+    (negative ids that no row has); the compiled parameters get the real values in their place.
+    """
+
+    def __init__(self, build, arity: int):
+        self.build = build
+        self.markers = tuple(-7_000_001 - n for n in range(arity))
+        self.compiled: dict[str, tuple] = {}
+
+    def __call__(self, *values):
+        """(queryset, sql, params) for these values."""
+        compiled = self.compiled.get(connection.vendor)
+        if compiled is None:
+            queryset = self.build(*self.markers)
+            sql, params = queryset.query.sql_with_params()
+            if sorted(p for p in params if p in self.markers) != sorted(self.markers):
+                raise ValueError("each marker must be one parameter of the compiled query")
+            compiled = self.compiled[connection.vendor] = (queryset, sql, params)
+        queryset, sql, params = compiled
+        swap = dict(zip(self.markers, values, strict=True))
+        return queryset, sql, [swap.get(p, p) if type(p) is int else p for p in params]
+
+
+_PHASES = _Compiled(lambda page_id: Phase.objects.filter(page_id=page_id), 1)
+
+
+def read_phases(round_page: BudgetRoundPage) -> None:
+    """Read the round's phases in one statement and keep them on the page instance, as a
+    prefetch would: the permission and the service both ask which phase is open."""
+    queryset, sql, params = _PHASES(round_page.pk)
+    phases = queryset.all()
+    phases._result_cache = list(Phase.objects.raw(sql, params))
+    phases._prefetch_done = True
+    round_page.__dict__.setdefault("_prefetched_objects_cache", {})["phases"] = phases
+
+
+@dataclass(frozen=True)
+class _Option:
+    """What checking a ballot needs to know of a project on it."""
+
+    district_id: int | None
+    cost: int
+
+
+def _on_ballot_costs(district_id):
+    def build(round_id, *district):
+        pots = Q(district__isnull=True) | Q(district_id=district[0]) if district else Q()
+        round_page = BudgetRoundPage(id=round_id, page_ptr_id=round_id)
+        query = Proposal.objects.on_ballot(round_page).filter(pots)
+        if not district:
+            query = query.filter(district__isnull=True)
+        return query.values_list("pk", "district_id", "revised_cost", "estimated_cost")
+
+    return _Compiled(build, 1 if district_id is None else 2)
+
+
+_CITY_COSTS, _DISTRICT_COSTS = _on_ballot_costs(None), _on_ballot_costs(0)
+
+
+def ballot_costs(round_page: BudgetRoundPage, district_id=None) -> dict[int, _Option]:
+    """The projects on the ballot of `district_id` (as `ballot_options`), with only what
+    `ballot_validate` checks: district and cost."""
+    if district_id is None:
+        _queryset, sql, params = _CITY_COSTS(round_page.pk)
+    else:
+        _queryset, sql, params = _DISTRICT_COSTS(round_page.pk, district_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]  # the ORM may order them its way
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return {
+        row["pk"]: _Option(
+            district_id=row["district_id"],
+            cost=row["estimated_cost"] if row["revised_cost"] is None else row["revised_cost"],
+        )
+        for row in rows
+    }
+
 
 def ballot_options(round_page: BudgetRoundPage, district_id=None) -> dict[int, Proposal]:
     """Proposals on the ballot of `district_id` (its pot and the city-wide pot), by id."""
@@ -421,16 +566,19 @@ def ballot_validate(
     district_id,
     selection,
     options=None,  # noqa: A002
+    costs_only: bool = False,
 ) -> tuple[list[int], list[int] | None]:
     """Check a selection against the round's rules; (choices, points) or DomainError.
 
     `selection` is a sequence of (proposal id, points) in order (rank order for ranked
-    ballots); points are None except on cumulative ballots.
+    ballots); points are None except on cumulative ballots. The projects on the ballot are
+    `options`, else read (`costs_only`: only their district and cost, as casting needs).
     """
     budgets = _pot_budgets(round)
     if district_id is not None and district_id not in budgets:
         raise DomainError(_("Choose one of the listed districts."), code="district")
-    options = ballot_options(round, district_id) if options is None else options
+    if options is None:
+        options = (ballot_costs if costs_only else ballot_options)(round, district_id)
     ballot_type = round.ballot_type
     choices, points, per_pot, cost_per_pot = [], [], {}, {}
     for proposal_id, amount in selection:
@@ -552,7 +700,9 @@ def ballot_cast(
         raise DomainError(
             _("You can vote for the projects of the district you live in."), code="district"
         )
-    choices, points = ballot_validate(round=round, district_id=district_id, selection=selection)
+    choices, points = ballot_validate(
+        round=round, district_id=district_id, selection=selection, costs_only=True
+    )
     key = secrecy.voter_key(round.pk, voter.identity)
     tag = secrecy.voter_tag(round.pk, voter.identity)
     receipt = new_receipt_code()

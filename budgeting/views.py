@@ -7,15 +7,18 @@ running total; "Review" shows the choices before they are cast; the receipt foll
 import csv
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, prefetch_related_objects
+from django.core.signing import BadSignature
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
@@ -51,9 +54,14 @@ PER_PAGE = 30
 RECEIPTS_PER_PAGE = 200
 
 
+def _base_url(round_page) -> str:
+    """The round page's URL; rounds from `services.ballot_round` carry it already."""
+    return getattr(round_page, "base_url", None) or round_page.url
+
+
 def _context(request, round_page, **extra):
     context = round_page.get_context(request)
-    context.update({"round": round_page, "base_url": round_page.url, **extra})
+    context.update({"round": round_page, "base_url": _base_url(round_page), **extra})
     return context
 
 
@@ -404,7 +412,7 @@ def _current_selection(round_page, voter) -> list:
 def ballot(request, round_page):
     """The ballot: choose (update totals), review, confirm; then the receipt page."""
     # Phases are asked about by the permission and by the service: read them once.
-    prefetch_related_objects([round_page], "phases")
+    services.read_phases(round_page)
     response = _login_or_perm(request, "budgeting.vote", round_page)
     if response:
         return response
@@ -484,12 +492,7 @@ def ballot(request, round_page):
                         selection=selection,
                         age_confirmed=age_confirmed,
                     )
-                    request.session["budgeting_receipt"] = {
-                        "round": round_page.pk,
-                        "receipt": str(receipt),
-                        "changed": receipt.replaced,
-                    }
-                    return redirect(f"{round_page.url}vote/done/")
+                    return _receipt_redirect(round_page, receipt)
             except DomainError as exc:
                 errors.append(exc.message)
                 status = _error_status(exc)
@@ -515,17 +518,80 @@ def ballot(request, round_page):
         rank_range=range(1, (round_page.max_selections or len(options) or 1) + 1),
         reviewing=action == "review" and not errors,
         titles={pk: options[pk].title for pk in chosen if pk in options},
+        cast_url=reverse("budgeting:ballot", args=[round_page.pk]),
     )
     return TemplateResponse(request, "budgeting/ballot.html", context, status=status)
 
 
+# The receipt travels to the confirmation page in a signed cookie that only that page receives
+# and that it deletes: it is never written to the database, where a session row would tie the
+# voter to the receipt (and so to the ballot's receipt hash) until the session ended.
+RECEIPT_COOKIE = "budgeting_receipt"
+RECEIPT_SECONDS = 600
+
+
+def _receipt_salt(round_page) -> str:
+    return f"budgeting.receipt.{round_page.pk}"
+
+
+def _receipt_redirect(round_page, receipt) -> HttpResponse:
+    url = reverse("budgeting:ballot_done", args=[round_page.pk])
+    response = redirect(url)
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        f"{receipt}:{int(receipt.replaced)}",
+        salt=_receipt_salt(round_page),
+        max_age=RECEIPT_SECONDS,
+        path=url,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 def ballot_done(request, round_page):
-    """The confirmation with the receipt, shown once (it is not stored anywhere readable)."""
-    data = request.session.pop("budgeting_receipt", None)
-    if not data or data.get("round") != round_page.pk:
-        return redirect(round_page.url)
-    context = _context(request, round_page, receipt=data["receipt"], changed=data["changed"])
-    return TemplateResponse(request, "budgeting/ballot_done.html", context)
+    """The round page's old confirmation address: the receipt is shown at the ballot's own."""
+    return redirect(reverse("budgeting:ballot_done", args=[round_page.pk]))
+
+
+# --- the ballot's own addresses (budgeting/urls.py) -------------------------------------------
+# Casting is the busiest request of a round. The ballot form posts to a plain URL that finds the
+# round by id in the cache (services.ballot_round) instead of through the site lookup and page
+# routing; the view, its permission check and the service are the same as on the round page.
+
+
+def _ballot_round(round_id):
+    round_page = services.ballot_round(round_id)
+    if round_page is None:
+        raise Http404
+    return round_page
+
+
+def ballot_post(request, round_id):
+    """The ballot form's target. A GET (a reload, a bookmark) goes to the round's ballot page."""
+    round_page = _ballot_round(round_id)
+    if request.method != "POST":
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{_base_url(round_page)}vote/" + (f"?{query}" if query else ""))
+    return ballot(request, round_page)
+
+
+def ballot_receipt(request, round_id):
+    """The confirmation with the receipt, shown once: the cookie that carried it is deleted."""
+    round_page = _ballot_round(round_id)
+    try:
+        value = request.get_signed_cookie(
+            RECEIPT_COOKIE, salt=_receipt_salt(round_page), max_age=RECEIPT_SECONDS
+        )
+    except (KeyError, BadSignature):
+        return redirect(_base_url(round_page))
+    receipt, _sep, changed = value.rpartition(":")
+    context = _context(request, round_page, receipt=receipt, changed=changed == "1")
+    response = TemplateResponse(request, "budgeting/ballot_done.html", context)
+    response["Cache-Control"] = "no-store"
+    response.delete_cookie(RECEIPT_COOKIE, path=request.path, samesite="Lax")
+    return response
 
 
 def receipts(request, round_page):

@@ -18,6 +18,7 @@ import os
 import random
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -167,6 +168,11 @@ def seed(voters: int) -> tuple[BudgetRoundPage, list[dict]]:
     return round_page, people
 
 
+def ballot_path(round_page, via: str) -> str:
+    """Where the ballot form posts ("ballot": the ballot's own URL) or the round page's vote/."""
+    return f"{round_page.url}vote/" if via == "page" else f"/budgeting/{round_page.pk}/vote/"
+
+
 def start_servers(
     server: str, count: int, first_port: int, conn_max_age: int, pool: int
 ) -> tuple[list[subprocess.Popen], list[int]]:
@@ -219,8 +225,8 @@ def start_servers(
     return servers, ports
 
 
-def post_ballot(port: int, path: str, person: dict) -> tuple[int, float]:
-    """POST the ballot form as the browser does; (status, seconds)."""
+def ballot_request(port: int, path: str, person: dict) -> bytes:
+    """The ballot form's POST as the browser sends it (made before the clock starts)."""
     token = secrets.token_hex(16)  # a CSRF secret of 32 characters, as Django accepts
     fields = [
         ("csrfmiddlewaretoken", token),
@@ -228,23 +234,69 @@ def post_ballot(port: int, path: str, person: dict) -> tuple[int, float]:
         ("district", str(person["district"])),
     ]
     fields += [("project", str(pk)) for pk in person["picks"]]
-    body = "&".join(f"{k}={v}" for k, v in fields)
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": f"sessionid={person['session']}; csrftoken={token}",
-        "Host": f"127.0.0.1:{port}",
-        "Referer": f"https://127.0.0.1:{port}{path}",
-        "X-Forwarded-Proto": "https",  # as the TLS-terminating proxy says
-    }
-    started = time.perf_counter()
-    conn = HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        conn.request("POST", path, body=body, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        return response.status, time.perf_counter() - started
-    finally:
-        conn.close()
+    body = "&".join(f"{k}={v}" for k, v in fields).encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{port}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        f"Cookie: sessionid={person['session']}; csrftoken={token}\r\n"
+        f"Referer: https://127.0.0.1:{port}{path}\r\n"
+        "X-Forwarded-Proto: https\r\n"  # as the TLS-terminating proxy says
+        "\r\n"
+    )
+    return head.encode() + body
+
+
+class Connection:
+    """One client's HTTP/1.1 connection to one server, kept open while the server allows
+    (daphne does; gunicorn's sync workers close after each response). A minimal client: the
+    generator's own CPU is taken from the same two cores as the servers'."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.sock = None
+
+    def _open(self):
+        self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+    def exchange(self, data: bytes) -> int:
+        """Send one request, read the whole response; its status (0: connection failed)."""
+        reused = self.sock is not None
+        if not reused:
+            self._open()
+        self.sock.sendall(data)
+        buffer = b""
+        while b"\r\n\r\n" not in buffer:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                self.close()
+                if reused and not buffer:  # the server closed an idle kept-alive connection
+                    return self.exchange(data)
+                return 0
+            buffer += chunk
+        head, _sep, body = buffer.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _colon, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip().lower()
+        length = int(headers.get("content-length", "0"))
+        while len(body) < length:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        if headers.get("connection") == "close" or lines[0].startswith("HTTP/1.0"):
+            self.close()
+        return status
 
 
 def load(ports, path, people, concurrency: int, double_share: float):
@@ -256,29 +308,72 @@ def load(ports, path, people, concurrency: int, double_share: float):
         if rng.random() < double_share:
             jobs.append(person)
     rng.shuffle(jobs)
+    requests = []
+    for n, person in enumerate(jobs):
+        port = ports[n % len(ports)]
+        requests.append((person["user"], port, ballot_request(port, path, person)))
     lock = threading.Lock()
     results = []
     position = [0]
 
-    def worker(index):
+    def worker():
+        connections = {port: Connection(port) for port in ports}
         while True:
             with lock:
-                if position[0] >= len(jobs):
-                    return
-                person = jobs[position[0]]
+                if position[0] >= len(requests):
+                    break
+                user, port, data = requests[position[0]]
                 position[0] += 1
-            port = ports[position[0] % len(ports)]
-            status, seconds = post_ballot(port, path, person)
+            started = time.perf_counter()
+            try:
+                status = connections[port].exchange(data)
+            except OSError:
+                connections[port].close()
+                status = 0
+            seconds = time.perf_counter() - started
             with lock:
-                results.append((person["user"], status, seconds))
+                results.append((user, status, seconds))
+        for connection in connections.values():
+            connection.close()
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
+    threads = [threading.Thread(target=worker) for _n in range(concurrency)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return results, time.perf_counter() - started
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes and their children that still run (gunicorn's
+    workers), from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    seen = set()
+    todo = list(pids)
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/task/{pid}/children") as children:
+                todo += [int(child) for child in children.read().split()]
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores since boot, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
 
 
 def percentile(values, share):
@@ -300,6 +395,12 @@ def main():
     parser.add_argument(
         "--pool", type=int, default=0, help="PostgreSQL pool size per server process (0: none)"
     )
+    parser.add_argument(
+        "--via",
+        choices=("ballot", "page"),
+        default="ballot",
+        help="post to the ballot's own URL (where the form posts) or to the round page's vote/",
+    )
     args = parser.parse_args()
 
     say(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
@@ -315,8 +416,14 @@ def main():
         args.server, args.processes, args.port, args.conn_max_age, args.pool
     )
     try:
-        path = f"{round_page.url}vote/"
+        path = ballot_path(round_page, args.via)
+        say(f"posting to {path}; load average {os.getloadavg()[0]:.2f} at the start")
+        pids = [server.pid for server in servers]
+        server_cpu, client_cpu, busy = cpu_seconds(pids), time.process_time(), machine_busy()
         results, elapsed = load(ports, path, people, args.concurrency, args.double)
+        server_cpu = cpu_seconds(pids) - server_cpu
+        client_cpu = time.process_time() - client_cpu
+        busy = [after - before for after, before in zip(machine_busy(), busy, strict=True)]
     finally:
         for server in servers:
             server.send_signal(signal.SIGINT)
@@ -336,6 +443,11 @@ def main():
     duplicated = ballots - roll
     rate = len(results) / elapsed
     p50, p95, p99 = (percentile(latencies, q) for q in (0.5, 0.95, 0.99))
+    say(
+        f"CPU per post: servers {1000 * server_cpu / len(results):.1f} ms, load generator"
+        f" {1000 * client_cpu / len(results):.1f} ms; all cores {100 * busy[0] / busy[1]:.0f} %"
+        f" busy (everything on the machine); load average {os.getloadavg()[0]:.2f} at the end"
+    )
     say("")
     say(
         "| requests | voters | seconds | ballots/s | p50 ms | p95 ms | p99 ms | statuses |"

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
 
 from budgeting import services
 from budgeting.models import Ballot, BallotType, BudgetRoundPage, VoterRecord, VotingCode
@@ -98,3 +99,25 @@ def test_a_code_used_twice_at_once_without_an_account_works_once(
     assert Ballot.objects.filter(round=round_page).count() == 1
     assert VoterRecord.objects.filter(round=round_page).count() == 1
     assert services.receipt_counted(round=round_page, receipt=results[0])
+
+
+@pytest.mark.parametrize("changeable", [True, False])
+def test_posts_of_one_voter_at_once_to_the_ballot_url_leave_one_ballot(
+    make_round_page, make_proposal, resident, changeable
+):
+    """The whole request, as a double click or a retry sends it: the cached round changes
+    nothing of what the database settles."""
+    round_page = make_round_page("vote", ballots_changeable=changeable)
+    project = make_proposal(round_page)
+    url = f"/budgeting/{round_page.pk}/vote/"
+
+    def poster():
+        client = Client()
+        client.force_login(resident)
+        return lambda: client.post(url, {"action": "confirm", "project": [project.pk]}).status_code
+
+    statuses, errors = run_together([poster for _i in range(12)])
+    assert errors == []
+    assert sorted(statuses) == ([302] * 12 if changeable else [302] + [409] * 11)
+    assert Ballot.objects.filter(round=round_page).count() == 1
+    assert VoterRecord.objects.filter(round=round_page).count() == 1

@@ -36,16 +36,12 @@ def allowed_groups(user, department_id):
 
 @database_sync_to_async
 def counts_for(user, department_id):
-    from django.db.models import Q
-
     from .models import CaseState
-    from .selectors import cases_visible_to, inbox_counts
+    from .selectors import cases_visible_to, inbox_counts, of_departments
 
     cases = cases_visible_to(user).exclude(state=CaseState.MERGED)
     if department_id is not None:
-        cases = cases.filter(
-            Q(department_id=department_id) | Q(contributing_departments=department_id)
-        ).distinct()
+        cases = cases.filter(of_departments([department_id]))
     return inbox_counts(cases)
 
 

@@ -3,7 +3,8 @@
 import datetime as dt
 import statistics
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from civitas.accounts.models import Role, RoleAssignment
@@ -30,12 +31,19 @@ def settings_for_process(process_id) -> ProcessSettings:
     return found or DEFAULT_SETTINGS
 
 
-def city_settings():
-    """The default site's CitySettings (holiday calendar), unsaved defaults without a site."""
+def city_settings(request=None):
+    """The default site's CitySettings (holiday calendar), unsaved defaults without a site.
+
+    With a request the default site serves, the request's own copy: the page's header reads
+    the same row, so it is read once."""
     from wagtail.models import Site
 
     from civitas.core.models import CitySettings
 
+    if request is not None:
+        site = Site.find_for_request(request)
+        if site is not None and site.is_default_site:
+            return CitySettings.for_request(request)
     site = Site.objects.filter(is_default_site=True).first()
     return CitySettings.for_site(site) if site else CitySettings()
 
@@ -46,6 +54,26 @@ def sees_all_cases(user) -> bool:
         or holds_role(user, Role.ADMINISTRATOR)
         or holds_role(user, Role.TASKFORCE)
     )
+
+
+class InSubquery(In):
+    """`field IN (subquery)`, written `field = ANY(ARRAY(subquery))` on PostgreSQL: there the
+    subquery runs once and the condition can use an index beside an OR, where `IN (subquery)`
+    under an OR made PostgreSQL read the whole case table for every inbox."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+def of_departments(ids) -> Q:
+    """Cases that one of the departments leads or was asked to contribute to."""
+    ids = list(ids)
+    contributing = Case.contributing_departments.through.objects.filter(
+        department_id__in=ids
+    ).values("case_id")
+    return Q(department_id__in=ids) | Q(InSubquery(F("pk"), contributing))
 
 
 def cases_visible_to(user):
@@ -59,10 +87,7 @@ def cases_visible_to(user):
     ids = department_ids(user)
     if not ids:
         return cases.none()
-    contributing = Case.contributing_departments.through.objects.filter(
-        department_id__in=ids
-    ).values("case_id")
-    return cases.filter(Q(department_id__in=ids) | Q(pk__in=contributing))
+    return cases.filter(of_departments(ids))
 
 
 def departments_visible_to(user):
@@ -93,14 +118,24 @@ def taskforce_members():
 
 
 def inbox_counts(cases, today=None) -> dict:
-    """Counters shown on an inbox (and pushed live): triage, open, overdue, awaiting approval."""
+    """Counters shown on an inbox (and pushed live): triage, open, overdue, awaiting approval,
+    and `total`, the number of cases listed (the inbox's paginator takes it instead of counting
+    again). One query grouped by state: two counts per case instead of four filters."""
     today = today or timezone.localdate()
-    return cases.aggregate(
-        triage=Count("pk", filter=Q(state=CaseState.TRIAGE)),
-        open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-        overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due_date__lt=today)),
-        drafted=Count("pk", filter=Q(state=CaseState.DRAFTED)),
-    )
+    by_state = {
+        state: (number, late)
+        for state, number, late in cases.order_by()
+        .values_list("state")
+        .annotate(number=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))
+    }
+    open_rows = [by_state.get(state, (0, 0)) for state in OPEN_STATES]
+    return {
+        "triage": by_state.get(CaseState.TRIAGE, (0, 0))[0],
+        "open": sum(number for number, _late in open_rows),
+        "overdue": sum(late for _number, late in open_rows),
+        "drafted": by_state.get(CaseState.DRAFTED, (0, 0))[0],
+        "total": sum(number for number, _late in by_state.values()),
+    }
 
 
 def percentile(values, fraction: float):

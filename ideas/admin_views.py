@@ -5,20 +5,25 @@ moderation page and ``ideas.services``; the list only finds ideas and links to t
 """
 
 import django_filters
-from django.db.models import Q
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from civitas.accounts.admin_views import ForbiddenMixin
 from civitas.accounts.models import Role, User
 from civitas.participation.models import District, Topic
 
 from . import search
-from .models import Idea, IdeaChallengePage, IdeaStatus
+from .models import Idea, IdeaChallengePage, IdeaStatus, is_last_open
 from .selectors import moderated_ideas
 
 
@@ -50,8 +55,11 @@ class IdeaFilterSet(WagtailFilterSet):
     process = django_filters.ModelChoiceFilter(
         label=_("Challenge"), queryset=moderated_challenges, empty_label=_("All")
     )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=IdeaStatus.choices, empty_label=_("All")
+    status = django_filters.ModelChoiceFilter(
+        label=_("Status"),
+        queryset=IdeaStatus.objects.all(),
+        to_field_name="code",
+        empty_label=_("All"),
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"), queryset=Topic.objects.all(), empty_label=_("All")
@@ -88,7 +96,9 @@ class IdeaIndexView(ForbiddenMixin, generic.IndexView):
     """Ideas the person may moderate, newest first, filtered and searched in the database."""
 
     def get_base_queryset(self):
-        return moderated_ideas(self.request.user).select_related("process", "topic", "district")
+        return moderated_ideas(self.request.user).select_related(
+            "process", "topic", "district", "status"
+        )
 
     def search_queryset(self, queryset):
         # The app's own database search (FTS5 / PostgreSQL), the one the public lists use.
@@ -115,7 +125,7 @@ class IdeaViewSet(ModelViewSet):
     list_display = [
         TitleColumn("title", label=_("Title"), get_url=moderation_url),
         Column("challenge", label=_("Challenge"), accessor="process.title"),
-        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("status", label=_("Status"), accessor="status.label"),
         Column("topic", label=_("Topic")),
         Column("district", label=_("District")),
         NumberColumn("support_count", label=_("Supports"), sort_key="support_count"),
@@ -128,3 +138,60 @@ class IdeaViewSet(ModelViewSet):
             text=_("View"),
         ),
     ]
+
+
+class IdeaStatusPermissionPolicy(BasePermissionPolicy):
+    """Editors and administrators manage the statuses (rule ideas.manage_statuses)."""
+
+    def user_has_permission(self, user, action):
+        return action in ("add", "change", "delete", "view") and user.has_perm(
+            "ideas.manage_statuses"
+        )
+
+    def users_with_any_permission(self, actions):
+        return User.objects.filter(
+            Q(is_superuser=True) | Q(role_assignments__role__in=[Role.ADMINISTRATOR, Role.EDITOR]),
+            is_active=True,
+        ).distinct()
+
+
+class IdeaStatusDeleteView(ForbiddenMixin, SnippetDeleteView):
+    """A status that ideas (or their history) have, or the one new ideas get, is kept: the
+    editor goes back to the list with the reason instead of an error page."""
+
+    def form_valid(self, form):
+        if is_last_open(self.object):
+            return self.refuse(
+                _(
+                    "“%(status)s” is the status new ideas get: make another status active "
+                    "and open before deleting it."
+                )
+            )
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError:
+            return self.refuse(
+                _(
+                    "“%(status)s” cannot be deleted: ideas have it or had it. Make it inactive "
+                    "instead, so it can no longer be chosen."
+                )
+            )
+
+    def refuse(self, message):
+        messages.error(self.request, message % {"status": self.object})
+        return redirect(self.index_url_name)
+
+
+class IdeaStatusViewSet(SnippetViewSet):
+    model = IdeaStatus
+    permission_policy = IdeaStatusPermissionPolicy(IdeaStatus)
+    delete_view_class = IdeaStatusDeleteView
+    icon = "tag"
+    menu_label = _("Idea statuses")
+    menu_name = "idea_statuses"
+    menu_order = 251
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    list_display = ["label", "code", "meaning", "sort_order", "active"]
+    ordering = ["sort_order", "pk"]

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from .models import Idea, IdeaStatus
+from .models import Idea, IdeaStatus, StatusMeaning
 from .selectors import ORDERINGS, filtered_ideas, listed_ideas
 
 router = Router(tags=["ideas"])
@@ -37,8 +37,12 @@ class IdeaOut(Schema):
     location_text: str
     latitude: Decimal | None
     longitude: Decimal | None
-    status: str
-    status_label: str
+    status: str = Field(description="Code of the idea's status")
+    status_label: str = Field(description="The status as people read it, in the asked language")
+    status_meaning: str = Field(
+        description="What the status means, whatever it is called: one of "
+        + ", ".join(StatusMeaning.values)
+    )
     official_answer: str
     support_count: int
     comment_count: int
@@ -48,7 +52,7 @@ class IdeaOut(Schema):
 class HistoryOut(Schema):
     kind: str
     label: str
-    status: str
+    status: str = Field(description="Code of the status set at that step, or empty")
     other_idea_id: int | None
     at: dt.datetime
 
@@ -69,7 +73,12 @@ class IdeaFilters(Schema):
     challenge: int | None = Field(None, description="Id of an idea challenge")
     topic: int | None = None
     district: int | None = None
-    status: str | None = Field(None, description="One of: " + ", ".join(IdeaStatus.values))
+    status: str | None = Field(
+        None,
+        max_length=20,
+        description="Code of a status (e.g. submitted, accepted); the city may add or retire "
+        "statuses, so the codes in use are those found in the ideas' status field",
+    )
     q: str | None = Field(None, max_length=200, description="Words the idea must contain")
     sort: str = Field("newest", description="newest, supported or discussed")
     page: int = Field(1, ge=1)
@@ -93,8 +102,9 @@ def _idea_out(request, idea, schema=IdeaOut, **extra):
         location_text=idea.location_text,
         latitude=idea.latitude,
         longitude=idea.longitude,
-        status=idea.status,
-        status_label=str(idea.get_status_display()),
+        status=idea.status_id,
+        status_label=idea.status.label,
+        status_meaning=idea.status.meaning,
         official_answer=idea.official_answer,
         support_count=idea.support_count,
         comment_count=idea.comment_count,
@@ -106,8 +116,10 @@ def _idea_out(request, idea, schema=IdeaOut, **extra):
 @router.get("/", response=IdeaPage, summary="Ideas of live challenges")
 def list_ideas(request, filters: Query[IdeaFilters]):
     """Public ideas (not hidden, withdrawn or merged), filtered, sorted and paginated."""
-    if filters.status and filters.status not in IdeaStatus.values:
-        raise HttpError(400, "status must be one of: " + ", ".join(IdeaStatus.values))
+    if filters.status:
+        codes = list(IdeaStatus.objects.values_list("code", flat=True))
+        if filters.status not in codes:
+            raise HttpError(400, "status must be one of: " + ", ".join(codes))
     if filters.sort not in ORDERINGS:
         raise HttpError(400, "sort must be one of: " + ", ".join(ORDERINGS))
     ideas = filtered_ideas(listed_ideas(), filters=filters.model_dump(), sort=filters.sort)
@@ -130,11 +142,11 @@ def get_idea(request, idea_id: int):
         HistoryOut(
             kind=entry.kind,
             label=str(entry.get_kind_display()),
-            status=entry.status,
+            status=entry.status_id or "",
             other_idea_id=entry.other_idea_id,
             at=entry.created_at,
         )
-        for entry in idea.history.all()
+        for entry in idea.history.select_related("status")
     ]
     return _idea_out(
         request, idea, IdeaDetailOut, merged_into_id=idea.merged_into_id, history=history

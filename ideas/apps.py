@@ -27,7 +27,7 @@ class IdeasConfig(AppConfig):
             is_open=Idea.is_open_for,
         )
         register_kinds()
-        receivers.connect()
+        receivers.connect(self)
         # Search can only filter on indexed fields, so the live challenges are given as ids.
         register_searchable(
             Idea,

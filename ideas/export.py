@@ -48,7 +48,7 @@ def _rows(ideas, request):
             idea.location_text,
             idea.latitude,
             idea.longitude,
-            idea.get_status_display(),
+            idea.status.label,
             idea.official_answer,
             idea.support_count,
             idea.comment_count,

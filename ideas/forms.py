@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civitas.core.text import validate_clean_text
@@ -22,8 +23,13 @@ class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     topic = forms.ModelChoiceField(Topic.objects.all(), label=_("Topic"), required=False)
     district = forms.ModelChoiceField(District.objects.all(), label=_("District"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any")), *IdeaStatus.choices], required=False
+    # Every status, retired ones too: ideas may still have them. Given by code (?status=accepted).
+    status = forms.ModelChoiceField(
+        IdeaStatus.objects.all(),
+        label=_("Status"),
+        to_field_name="code",
+        empty_label=_("Any"),
+        required=False,
     )
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
     # List or map: kept when the filters are applied again.
@@ -98,7 +104,9 @@ class IdeaImageEditForm(IdeaImageForm):
 
 
 class IdeaStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=IdeaStatus.choices)
+    status = forms.ModelChoiceField(
+        IdeaStatus.objects.none(), label=_("Status"), to_field_name="code", empty_label=None
+    )
     answer = forms.CharField(
         label=_("Official answer"),
         max_length=10_000,
@@ -107,6 +115,12 @@ class IdeaStatusForm(forms.Form):
         widget=forms.Textarea,
         help_text=_("Shown on the idea's page, in the language you are using now."),
     )
+
+    def __init__(self, *args, current: str = "", **kwargs):
+        """The active statuses, and `current` (the idea's own) even when it was retired."""
+        super().__init__(*args, **kwargs)
+        statuses = IdeaStatus.objects.filter(Q(active=True) | Q(code=current))
+        self.fields["status"].queryset = statuses
 
 
 class ModerationReasonField(forms.CharField):

@@ -1,6 +1,7 @@
 """Idea challenges (process pages) and the ideas residents contribute to them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -106,13 +107,133 @@ class IdeasIndexPage(RoutablePageMixin, Page):
         verbose_name_plural = _("city-wide ideas lists")
 
 
-class IdeaStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+class StatusMeaning(models.TextChoices):
+    """What a status means for the code: filters, answers from case decisions, closed badges.
+
+    A closed set: editors name, describe, order and add statuses, each with one of these.
+    """
+
+    OPEN = "open", _("Open: received, not looked at yet")
     UNDER_REVIEW = "under_review", _("Under review")
     ACCEPTED = "accepted", _("Accepted")
     IN_PROGRESS = "in_progress", _("In progress")
-    IMPLEMENTED = "implemented", _("Implemented")
-    NOT_PURSUED = "not_pursued", _("Not pursued")
+    DONE = "done", _("Done")
+    DECLINED = "declined", _("Declined")
+
+
+# Meanings after which nothing more happens to an idea.
+CLOSED_MEANINGS = (StatusMeaning.DONE, StatusMeaning.DECLINED)
+
+
+class IdeaStatusQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def initial(self):
+        """The status new ideas get: the first active one meaning "open"."""
+        return self.active().filter(meaning=StatusMeaning.OPEN).order_by("sort_order", "pk").first()
+
+
+def initial_status_code():
+    """Default of Idea.status: the code of the first active "open" status."""
+    status = IdeaStatus.objects.initial()
+    return status.code if status is not None else None
+
+
+class IdeaStatus(models.Model):
+    """A status an idea can have, managed by editors; ideas point at it by its code.
+
+    The code stays the same once ideas use it (it is in links and the API); the label and
+    description are translated; the meaning is what the code relies on.
+    """
+
+    code = models.SlugField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_(
+            "Used in links and the API, e.g. ?status=accepted. It cannot change once ideas "
+            "have this status."
+        ),
+    )
+    label = models.CharField(_("label"), max_length=60)
+    description = models.CharField(
+        _("public description"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence shown with the status on an idea's page."),
+    )
+    meaning = models.CharField(
+        _("meaning"),
+        max_length=20,
+        choices=StatusMeaning.choices,
+        help_text=_(
+            "What the status means for the platform: answers to cases pick a status by its "
+            "meaning, and done or declined ideas are shown as closed."
+        ),
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lists show statuses from the lowest number up.")
+    )
+    active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "An inactive status stays on the ideas that have it but can no longer be chosen."
+        ),
+    )
+
+    objects = IdeaStatusQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("label"),
+        FieldPanel("description"),
+        FieldPanel("meaning"),
+        FieldPanel("sort_order"),
+        FieldPanel("active"),
+    ]
+
+    class Meta:
+        verbose_name = _("idea status")
+        verbose_name_plural = _("idea statuses")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_closed(self) -> bool:
+        return self.meaning in CLOSED_MEANINGS
+
+    def in_use(self) -> bool:
+        return self.ideas.exists() or IdeaHistoryEntry.objects.filter(status=self).exists()
+
+    def clean(self):
+        """The code is frozen once used; one active "open" status must remain for new ideas."""
+        super().clean()
+        if self.pk is None:
+            return
+        stored = IdeaStatus.objects.filter(pk=self.pk).first()
+        if stored is None:
+            return
+        if stored.code != self.code and stored.in_use():
+            raise ValidationError({"code": _("Ideas have this status, so its code cannot change.")})
+        if is_last_open(stored) and (not self.active or self.meaning != StatusMeaning.OPEN):
+            raise ValidationError(
+                _(
+                    "New ideas get this status: keep it active and open, or first make "
+                    "another status active and open."
+                )
+            )
+
+
+def is_last_open(status: IdeaStatus) -> bool:
+    """Whether `status` is the only active "open" status (the one new ideas get)."""
+    if not status.active or status.meaning != StatusMeaning.OPEN:
+        return False
+    others = IdeaStatus.objects.active().filter(meaning=StatusMeaning.OPEN).exclude(pk=status.pk)
+    return not others.exists()
 
 
 class IdeaQuerySet(models.QuerySet):
@@ -176,12 +297,15 @@ class Idea(index.Indexed, Contribution):
         validators=[validate_clean_text],
         help_text=_("What the image shows, for people who cannot see it."),
     )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=IdeaStatus.choices,
-        default=IdeaStatus.SUBMITTED,
-        db_index=True,
+    # Points at the status by its code (the column keeps the code, as links and the API use it).
+    status = models.ForeignKey(
+        IdeaStatus,
+        verbose_name=_("status"),
+        to_field="code",
+        db_column="status",
+        on_delete=models.PROTECT,
+        default=initial_status_code,
+        related_name="ideas",
     )
     official_answer = models.TextField(_("official answer"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
@@ -250,9 +374,6 @@ class Idea(index.Indexed, Contribution):
             ),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=IdeaStatus.values), name="idea_status_known"
-            ),
             # A point needs both coordinates, inside the globe's ranges.
             models.CheckConstraint(
                 condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
@@ -305,6 +426,11 @@ class Idea(index.Indexed, Contribution):
     def get_absolute_url(self) -> str:
         return f"{self.process.url}{self.pk}/"
 
+    def get_status_display(self) -> str:
+        """The status as people read it, in the active language (as other contributions with
+        a status offer it to generic templates, such as an event's list of inputs)."""
+        return self.status.label
+
     def contribution_text(self) -> str:
         return f"{self.title}\n\n{self.body}"
 
@@ -332,7 +458,15 @@ class IdeaHistoryEntry(models.Model):
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(max_length=20, choices=HistoryKind.choices)
-    status = models.CharField(max_length=20, choices=IdeaStatus.choices, blank=True)
+    status = models.ForeignKey(
+        IdeaStatus,
+        to_field="code",
+        db_column="status",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     other_idea = models.ForeignKey(
         Idea, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

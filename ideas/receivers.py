@@ -1,6 +1,9 @@
 """Relays of the kernel's interaction events for ideas, as the ideas app's own domain events."""
 
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from importlib import import_module
+
+from django.apps import apps as global_apps
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete, pre_save
 
 from civitas.accounts import signals as accounts
 from civitas.interactions import signals as interactions
@@ -69,7 +72,20 @@ def forget_images(sender, user, **kwargs):
     forget_images(user)
 
 
-def connect() -> None:
+def ensure_default_statuses(sender, apps=None, using="default", **kwargs):
+    """After migrate (and after a flush, which empties the table its migration filled), an
+    empty status table gets the default statuses again: new ideas need one meaning "open"."""
+    apps = apps or global_apps  # a flush sends no migration state
+    try:
+        status_model = apps.get_model("ideas", "IdeaStatus")
+    except LookupError:
+        return  # migrated back before the statuses existed
+    if not status_model.objects.using(using).exists():
+        import_module("ideas.migrations.0008_idea_statuses").create_defaults(apps, None)
+
+
+def connect(config) -> None:
+    post_migrate.connect(ensure_default_statuses, sender=config, dispatch_uid="ideas.statuses")
     accounts.account_deleting.connect(forget_images, dispatch_uid="ideas.forget_images")
     pre_save.connect(lock_before_support, sender=Support, dispatch_uid="ideas.lock_support")
     pre_delete.connect(lock_before_support, sender=Support, dispatch_uid="ideas.lock_unsupport")

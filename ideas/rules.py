@@ -6,6 +6,7 @@ from civitas.participation.predicates import (
     is_administrator,
     is_any_moderator,
     is_author,
+    is_editor,
     is_moderator_here,
     is_participant,
     is_taskforce,
@@ -39,3 +40,5 @@ rules.add_perm("ideas.export_ideas", is_administrator | is_taskforce | is_modera
 # The staff list of ideas in the Wagtail admin. Object: none. Each person sees there only the
 # ideas they may moderate (selectors.moderated_ideas follows ideas.moderate_idea).
 rules.add_perm("ideas.list_ideas_admin", is_administrator | is_any_moderator)
+# Managing the list of statuses (labels, descriptions, order, meaning) in the Wagtail admin.
+rules.add_perm("ideas.manage_statuses", is_administrator | is_editor)

@@ -8,7 +8,7 @@ from civitas.accounts.roles import holds_role, scope_ids
 from civitas.participation.predicates import is_administrator
 
 from . import search
-from .models import LISTED, Idea, IdeaChallengePage
+from .models import LISTED, Idea, IdeaChallengePage, IdeaStatus
 
 # A prime modulus keeps the shuffled order a permutation of the ids for any seed below it.
 RANDOM_MODULUS = 1_000_003
@@ -38,12 +38,17 @@ def filtered_ideas(ideas, *, filters: dict, sort: str = "newest", seed: int = 1)
             ideas = ideas.filter(**{"process" if name == "challenge" else name: value})
     if filters.get("q"):
         ideas = search.matching(ideas, filters["q"])
-    ideas = ideas.select_related("author", "topic", "district", "process")
+    ideas = ideas.select_related("author", "topic", "district", "process", "status")
     if sort == "random":
         return ideas.annotate(shuffle=Mod(F("pk") * Value(seed), Value(RANDOM_MODULUS))).order_by(
             "shuffle", "pk"
         )
     return ideas.order_by(*ORDERINGS.get(sort, ORDERINGS["newest"]))
+
+
+def status_for_meaning(meaning: str) -> IdeaStatus | None:
+    """The first active status (in the editors' order) with `meaning`, whatever it is called."""
+    return IdeaStatus.objects.active().filter(meaning=meaning).order_by("sort_order", "pk").first()
 
 
 def moderated_ideas(user):
@@ -73,7 +78,7 @@ def personal_data(user) -> list[dict]:
             "longitude": str(idea.longitude) if idea.longitude is not None else None,
             "channel": idea.channel,
             "language": idea.language,
-            "status": idea.status,
+            "status": idea.status_id,
             "created_at": idea.created_at.isoformat(),
             "withdrawn_at": idea.withdrawn_at.isoformat() if idea.withdrawn_at else None,
         }

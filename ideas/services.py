@@ -79,7 +79,10 @@ def _cleaned(data: dict) -> dict:
             _("Keep the description under %(limit)s characters.") % {"limit": 5000}, code="body"
         )
     try:
-        Idea(**values).clean_fields(exclude=["process", "author", "entered_by", "status"])
+        # status_id given so that the default (a query) is not looked up for a check.
+        Idea(status_id="", **values).clean_fields(
+            exclude=["process", "author", "entered_by", "status"]
+        )
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError(messages[0], code=field) from exc
@@ -127,6 +130,9 @@ def idea_submit(
     image = _photo(data.get("image"))
     if image is not None:
         values["image"] = image
+    values["status"] = IdeaStatus.objects.initial()
+    if values["status"] is None:
+        raise Conflict(_("Ideas cannot be received now: the city has no status for new ideas."))
     fields = contribution_fields(
         process=challenge,
         author=author,
@@ -202,28 +208,39 @@ def idea_withdraw(*, idea: Idea, by) -> Idea:
     return idea
 
 
+def _chosen_status(code, *, current: str) -> IdeaStatus:
+    """The status `code` names, locked against deletion until the transaction ends; an
+    inactive one only when the idea already has it (it can no longer be chosen)."""
+    statuses = IdeaStatus.objects.select_for_update(no_key=True)
+    if code != current:
+        statuses = statuses.active()
+    status = statuses.filter(code=code).first() if isinstance(code, str) and code else None
+    if status is None:
+        raise DomainError(_("Unknown status."), code="status")
+    return status
+
+
 def idea_status_set(*, idea: Idea, status: str, answer: str, by, notify_people: bool = True):
     """Set an idea's status and the official answer (in the active language); callers check
     ``ideas.set_status``. Nothing changes, and no event is sent, when both are unchanged;
     otherwise its author, supporters and followers are told once each."""
-    if status not in IdeaStatus.values:
-        raise DomainError(_("Unknown status."), code="status")
     answer = normalise_text(answer or "")
     if len(answer) > 10_000:
         raise DomainError(_("The answer is too long."), code="answer")
     with transaction.atomic():
         idea = _locked(idea)
-        old_status, old_answer = idea.status, idea.official_answer
+        old_status, old_answer = idea.status_id, idea.official_answer
+        new_status = _chosen_status(status, current=old_status)
         if old_status == status and old_answer == answer:
             return idea
-        idea.status = status
+        idea.status = new_status
         idea.official_answer = answer
         idea.status_changed_at = timezone.now()
         idea.save()
         if old_status != status:
-            IdeaHistoryEntry.objects.create(idea=idea, kind=HistoryKind.STATUS, status=status)
+            IdeaHistoryEntry.objects.create(idea=idea, kind=HistoryKind.STATUS, status=new_status)
         if old_answer != answer and answer:
-            IdeaHistoryEntry.objects.create(idea=idea, kind=HistoryKind.ANSWER, status=status)
+            IdeaHistoryEntry.objects.create(idea=idea, kind=HistoryKind.ANSWER, status=new_status)
         if notify_people:
             _notify_status(idea, by)
         log(
@@ -256,7 +273,8 @@ def _notify_status(idea: Idea, by) -> None:
         title=_("“%(title)s”: %(status)s"),
         body=idea.official_answer[:500],
         url=idea.get_absolute_url(),
-        params={"title": idea.title[:80], "status": idea.get_status_display()},
+        # The status itself: its label is read in each person's language.
+        params={"title": idea.title[:80], "status": idea.status},
     )
 
 

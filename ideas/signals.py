@@ -24,8 +24,9 @@ idea_withdrawn = DomainEvent(
 )
 idea_status_changed = DomainEvent(
     "ideas.idea_status_changed",
-    "An idea's status or official answer changed. Arguments: idea (Idea), old_status (str, "
-    "an IdeaStatus value), by (User or None: who set it).",
+    "An idea's status or official answer changed. Arguments: idea (Idea; idea.status is the "
+    "IdeaStatus row, whose meaning says what it stands for), old_status (str, the code of the "
+    "status before), by (User or None: who set it).",
     ("idea", "old_status", "by"),
 )
 idea_supported = DomainEvent(

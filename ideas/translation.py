@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Idea, IdeaChallengePage, IdeasIndexPage
+from .models import Idea, IdeaChallengePage, IdeasIndexPage, IdeaStatus
 
 
 @register(IdeaChallengePage)
@@ -18,3 +18,8 @@ class IdeaTR(TranslationOptions):
 @register(IdeasIndexPage)
 class IdeasIndexPageTR(TranslationOptions):
     fields = ("intro",)
+
+
+@register(IdeaStatus)
+class IdeaStatusTR(TranslationOptions):
+    fields = ("label", "description")

@@ -135,7 +135,7 @@ def idea_detail(request, challenge, idea_id):
     """One idea with its status, official answer, supports and comments."""
     idea = (
         Idea.objects.filter(process=challenge, hidden_at__isnull=True)
-        .select_related("author", "topic", "district", "merged_into")
+        .select_related("author", "topic", "district", "merged_into", "status")
         .filter(pk=idea_id)
         .first()
     )
@@ -149,7 +149,7 @@ def idea_detail(request, challenge, idea_id):
             "challenge": challenge,
             "base_url": challenge.get_url(request),
             "share_url": request.build_absolute_uri(f"{challenge.url}{idea.pk}/"),
-            "history": list(idea.history.select_related("other_idea")),
+            "history": list(idea.history.select_related("other_idea", "status")),
             "place": [_point(idea)] if idea.latitude is not None else [],
             "can_change": request.user.has_perm("ideas.change_idea", idea),
             "can_set_status": request.user.has_perm("ideas.set_status", idea),
@@ -333,13 +333,13 @@ def idea_status(request, challenge, idea_id):
     idea, response = _idea_allowed(request, challenge, idea_id, "ideas.set_status")
     if response:
         return response
-    initial = {"status": idea.status, "answer": idea.official_answer}
-    form = IdeaStatusForm(request.POST or None, initial=initial)
+    initial = {"status": idea.status_id, "answer": idea.official_answer}
+    form = IdeaStatusForm(request.POST or None, initial=initial, current=idea.status_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.idea_status_set(
                 idea=idea,
-                status=form.cleaned_data["status"],
+                status=form.cleaned_data["status"].code,
                 answer=form.cleaned_data["answer"],
                 by=request.user,
             )

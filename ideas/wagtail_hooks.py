@@ -1,12 +1,20 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
-from .admin_views import IdeaPermissionPolicy, IdeaViewSet
-from .models import Idea
+from .admin_views import (
+    IdeaPermissionPolicy,
+    IdeaStatusPermissionPolicy,
+    IdeaStatusViewSet,
+    IdeaViewSet,
+)
+from .models import Idea, IdeaStatus
 
-# Registered before the viewset so Wagtail never creates its model-permission fallback.
+# Registered before the viewsets so Wagtail never creates its model-permission fallback.
 register_permission_policy(Idea, IdeaPermissionPolicy(Idea))
+register_permission_policy(IdeaStatus, IdeaStatusPermissionPolicy(IdeaStatus))
+register_snippet(IdeaStatusViewSet)
 
 
 @hooks.register("register_admin_viewset")

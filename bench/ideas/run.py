@@ -128,7 +128,7 @@ def seed(ideas_total: int, supports_total: int, users_total: int, comments_total
         say(f"Seeding {ideas_total - have:,} ideas")
         started = time.perf_counter()
         now = timezone.now()
-        statuses = IdeaStatus.values
+        statuses = list(IdeaStatus.objects.values_list("code", flat=True))
         for start in range(have, ideas_total, BATCH):
             stop = min(start + BATCH, ideas_total)
             created = Idea.objects.bulk_create(
@@ -140,7 +140,7 @@ def seed(ideas_total: int, supports_total: int, users_total: int, comments_total
                         body="A longer description of what could be done and why. " * 4,
                         topic=topics[n % len(topics)],
                         district=districts[n % len(districts)],
-                        status=statuses[n % len(statuses)],
+                        status_id=statuses[n % len(statuses)],
                         created_at=now - timezone.timedelta(minutes=n),
                     )
                     for n in range(start, stop)

@@ -4,15 +4,25 @@ from django.utils.translation import gettext_lazy as _
 
 from . import Snapshot, SourceAdapter, sources
 
-# The idea status that tells residents what the city decided.
-STATUS_FOR_DECISION = {
+# What the idea status that tells residents what the city decided must mean. Editors name
+# and add statuses; the status is picked by its meaning (ideas.models.StatusMeaning).
+MEANING_FOR_DECISION = {
     "adopted": "accepted",
     "partly_adopted": "accepted",
     "already_planned": "in_progress",
-    "not_adopted": "not_pursued",
-    "out_of_scope": "not_pursued",
+    "not_adopted": "declined",
+    "out_of_scope": "declined",
     "forwarded": "under_review",
 }
+
+
+def status_for_decision(idea, decision: str) -> str:
+    """The code of the first active status meaning what `decision` says; the idea keeps its
+    status (and gets the answer) when editors left no active status with that meaning."""
+    from ideas.selectors import status_for_meaning
+
+    status = status_for_meaning(MEANING_FOR_DECISION[decision])
+    return status.code if status is not None else idea.status_id
 
 
 def idea_url(idea) -> str:
@@ -40,7 +50,7 @@ def publish(idea, case, answer, by) -> None:
 
     idea_status_set(
         idea=idea,
-        status=STATUS_FOR_DECISION[answer.decision],
+        status=status_for_decision(idea, answer.decision),
         answer=answer.public_text,
         by=by,
     )

@@ -110,7 +110,7 @@ def test_group_moves_inputs_and_answer_reaches_all(
         services.answer_publish(case=target, by=taskforce)
     for idea in (first, second):
         idea.refresh_from_db()
-        assert idea.status == "accepted"
+        assert idea.status_id == "accepted"
         assert idea.official_answer == "We will paint it in spring."
 
 
@@ -146,7 +146,7 @@ def test_answer_flow_with_approval(
     case.refresh_from_db()
     idea.refresh_from_db()
     assert case.state == CaseState.PUBLISHED and case.answered_at is not None
-    assert idea.status == "not_pursued"
+    assert idea.status_id == "not_pursued"
     # The ideas app notifies the author; the feedback loop does not notify a second time.
     assert not Notification.objects.filter(kind="feedback_loop.answer_published").exists()
     actions = list(case.events.values_list("action", flat=True))

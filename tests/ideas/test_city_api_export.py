@@ -45,7 +45,7 @@ class TestCityList:
         first, second = make_process("submit", "Streets"), make_process("support", "Parks")
         topic, district = TopicFactory(), DistrictFactory()
         make_idea(first, title="Bike lanes", topic=topic)
-        make_idea(second, title="Fountains", district=district, status="accepted")
+        make_idea(second, title="Fountains", district=district, status_id="accepted")
         make_idea(second, title="Trees")
         assert titles(client.get(index_page.url, {"challenge": first.pk})) == ["Bike lanes"]
         assert titles(client.get(index_page.url, {"topic": topic.pk})) == ["Bike lanes"]

@@ -1,7 +1,7 @@
 """Database constraints of ideas and the app's registrations."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from civitas.core.privacy import export_personal_data
 from civitas.core.search import searchable_contributions
@@ -46,7 +46,14 @@ def test_a_point_in_range_is_stored(idea):
     assert float(idea.latitude) == 52.52
 
 
-@pytest.mark.parametrize("change", [{"status": "lost"}, {"title": ""}, {"process": None}], ids=str)
+def test_an_unknown_status_code_is_refused(idea):
+    # The status is a foreign key on its code, checked when the transaction commits.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Idea.objects.filter(pk=idea.pk).update(status="lost")
+        connection.check_constraints(table_names=[Idea._meta.db_table])
+
+
+@pytest.mark.parametrize("change", [{"title": ""}, {"process": None}], ids=str)
 def test_other_constraints(idea, change):
     with pytest.raises(IntegrityError), transaction.atomic():
         Idea.objects.filter(pk=idea.pk).update(**change)

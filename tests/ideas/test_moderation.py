@@ -91,7 +91,7 @@ class TestStatusNotifications:
     def test_status_and_answer_appear_in_the_history(self, idea, client):
         services.idea_status_set(idea=idea, status="under_review", answer="", by=None)
         services.idea_status_set(idea=idea, status="accepted", answer="Yes", by=None)
-        kinds = [(e.kind, e.status) for e in idea.history.all()]
+        kinds = [(e.kind, e.status_id) for e in idea.history.all()]
         assert kinds == [("status", "under_review"), ("status", "accepted"), ("answer", "accepted")]
         page = client.get(f"{idea.challenge.url}{idea.pk}/").content.decode()
         assert "Under review" in page and "Official answer updated" in page

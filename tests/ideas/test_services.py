@@ -10,7 +10,7 @@ from wagtail.models import ModelLogEntry
 from civitas.core.errors import Conflict, DomainError, NotAllowed
 from civitas.participation.models import Channel
 from ideas import services
-from ideas.models import Idea, IdeaStatus
+from ideas.models import Idea
 from tests.factories import DistrictFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_online_submission_stores_the_idea_and_tells_after_commit(
         "Quay",
     )
     assert idea.challenge == challenge
-    assert (idea.channel, idea.status, idea.entered_by) == (Channel.ONLINE, "submitted", None)
+    assert (idea.channel, idea.status_id, idea.entered_by) == (Channel.ONLINE, "submitted", None)
     entry = logged("ideas.idea.submitted").get()
     assert (entry.user_id, entry.object_id) == (author.pk, str(idea.pk))
 
@@ -195,11 +195,9 @@ def test_setting_the_status_records_it_and_tells(
 ):
     idea = make_idea(make_process("review"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.idea_status_set(
-            idea=idea, status=IdeaStatus.ACCEPTED, answer="We will do it.", by=resident
-        )
+        services.idea_status_set(idea=idea, status="accepted", answer="We will do it.", by=resident)
     idea.refresh_from_db()
-    assert (idea.status, idea.official_answer) == ("accepted", "We will do it.")
+    assert (idea.status_id, idea.official_answer) == ("accepted", "We will do it.")
     assert idea.status_changed_at is not None
     entry = logged("ideas.idea.status_changed").get()
     assert entry.data == {"old_status": "submitted", "status": "accepted"}
@@ -227,4 +225,4 @@ def test_an_unknown_status_is_refused(idea):
     with pytest.raises(DomainError):
         services.idea_status_set(idea=idea, status="lost", answer="", by=None)
     idea.refresh_from_db()
-    assert idea.status == "submitted"
+    assert idea.status_id == "submitted"

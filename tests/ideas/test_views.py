@@ -32,7 +32,7 @@ def test_filters(client, challenge, make_idea):
     topic, district = TopicFactory(), DistrictFactory()
     make_idea(challenge, title="Topical", topic=topic)
     make_idea(challenge, title="Local", district=district)
-    make_idea(challenge, title="Answered", status="accepted")
+    make_idea(challenge, title="Answered", status_id="accepted")
     assert titles(client.get(challenge.url, {"topic": topic.pk})) == ["Topical"]
     assert titles(client.get(challenge.url, {"district": district.pk})) == ["Local"]
     assert titles(client.get(challenge.url, {"status": "accepted"})) == ["Answered"]
@@ -93,7 +93,7 @@ def test_stored_text_is_escaped(client, challenge, make_idea):
 
 
 def test_detail_shows_status_answer_and_interactions(client, challenge, make_idea):
-    idea = make_idea(challenge, status="accepted", official_answer="We will build it.")
+    idea = make_idea(challenge, status_id="accepted", official_answer="We will build it.")
     response = client.get(f"{challenge.url}{idea.pk}/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -245,6 +245,6 @@ def test_staff_set_the_status_and_answer(client, idea, challenge, role_user, res
     assert bad.status_code == 400 and "Kept &lt;i&gt;" in bad.content.decode()
     assert client.post(url, {"status": "accepted", "answer": "<b>Yes</b>"}).status_code == 302
     idea.refresh_from_db()
-    assert (idea.status, idea.official_answer) == ("accepted", "<b>Yes</b>")
+    assert (idea.status_id, idea.official_answer) == ("accepted", "<b>Yes</b>")
     html = client.get(f"{challenge.url}{idea.pk}/").content.decode()
     assert "&lt;b&gt;Yes&lt;/b&gt;" in html and "<b>Yes</b>" not in html

@@ -12,7 +12,7 @@ class IdeasConfig(AppConfig):
         from civitas.interactions.registry import register as register_interactions
         from civitas.participation.phases import register_phase_type
 
-        from . import receivers, rules  # noqa: F401  (rules registers the permissions)
+        from . import counters, receivers, rules  # noqa: F401  (rules registers the permissions)
         from .kinds import register_kinds
         from .models import Idea, IdeaChallengePage
         from .phases import PHASE_TYPES
@@ -25,6 +25,7 @@ class IdeasConfig(AppConfig):
             support_action="support",
             comment_action="comment",
             is_open=Idea.is_open_for,
+            comment_moderated=counters.recount_for_comment,
         )
         register_kinds()
         receivers.connect(self)

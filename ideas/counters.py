@@ -45,6 +45,14 @@ def recount(idea_id: int) -> None:
         )
 
 
+def recount_for_comment(comment) -> None:
+    """A moderator hid a comment of an idea or showed it again: recount in that transaction
+    (registered with the kernel's interactions as ``comment_moderated``)."""
+    idea_id = idea_id_of(comment)
+    if idea_id is not None:
+        recount(idea_id)
+
+
 def recount_all(ideas=None) -> int:
     """Store the counts of `ideas` (default: all) in one statement; returns how many rows."""
     target_type = content_type_of(Idea)

@@ -35,14 +35,6 @@ def recount_comment(sender, instance, created=True, update_fields=None, **kwargs
         counters.recount(idea_id)
 
 
-def recount_moderated_comment(sender, target, **kwargs):
-    """A comment hidden or shown again by a moderator (after that commit)."""
-    if isinstance(target, Comment):
-        idea_id = counters.idea_id_of(target)
-        if idea_id is not None:
-            counters.recount(idea_id)
-
-
 def relay_support(sender, target, user, supported, count, **kwargs):
     """A support added or taken back on an idea: ``idea_supported``; a support that reached an
     idea merged meanwhile is carried over to the idea it was merged into."""
@@ -93,7 +85,5 @@ def connect(config) -> None:
     post_delete.connect(recount_support, sender=Support, dispatch_uid="ideas.count_unsupport")
     post_save.connect(recount_comment, sender=Comment, dispatch_uid="ideas.count_comment")
     post_delete.connect(recount_comment, sender=Comment, dispatch_uid="ideas.count_uncomment")
-    for event in (interactions.content_hidden, interactions.content_unhidden):
-        event.connect(recount_moderated_comment, dispatch_uid=f"ideas.recount_{event.name}")
     interactions.support_changed.connect(relay_support, dispatch_uid="ideas.relay_support")
     interactions.content_hidden.connect(relay_hidden, dispatch_uid="ideas.relay_hidden")

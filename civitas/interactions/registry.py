@@ -13,7 +13,10 @@ class InteractionOptions:
     """What a model allows: comments, supports, flags, follows; `*_action` names the phase action
     that must be open (None: allowed in any phase while the process is public); `is_open`,
     when given, is asked ``is_open(obj, "comment" | "support")`` to close one object early
-    (comments locked by a moderator, an idea merged into another)."""
+    (comments locked by a moderator, an idea merged into another); `comment_moderated`, when
+    given, is called with a comment on such an object right after a moderator hid it or showed
+    it again, inside that transaction (the change is a bulk update, which sends no signal), so
+    the app can keep what it derives from visible comments in the same transaction."""
 
     comments: bool = True
     supports: bool = True
@@ -22,6 +25,7 @@ class InteractionOptions:
     comment_action: str | None = "comment"
     support_action: str | None = "support"
     is_open: Callable[[object, str], bool] | None = None
+    comment_moderated: Callable[[object], None] | None = None
 
 
 interactables: Registry[InteractionOptions] = Registry("interactable models")

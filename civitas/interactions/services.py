@@ -14,6 +14,7 @@ from civitas.notifications.services import notify
 
 from . import kinds, signals
 from .models import Comment, Flag, FlagReason, Follow, Support
+from .registry import options_for
 from .rules import can, denial
 from .targets import content_type_of, describe, excerpt, public_url
 from .validators import (
@@ -285,6 +286,16 @@ def set_hidden(target, *, hidden: bool, reason: str = "") -> None:
     )
 
 
+def _tell_commented_model(target) -> None:
+    """A comment was hidden or shown again: its target's model hears it in this transaction."""
+    if not isinstance(target, Comment):
+        return
+    model = target.target_type.model_class()
+    options = options_for(model) if model is not None else None
+    if options is not None and options.comment_moderated is not None:
+        options.comment_moderated(target)
+
+
 def content_hide(*, target, by, reason: str) -> int:
     """Hide any object with hidden_at/hidden_reason, resolve its open reports and tell its
     author (always, in-app); returns how many reports were resolved."""
@@ -296,6 +307,7 @@ def content_hide(*, target, by, reason: str) -> int:
     )
     with transaction.atomic():
         set_hidden(target, hidden=True, reason=reason)
+        _tell_commented_model(target)
         resolved = resolve_open_flags(target, by=by, resolution="hidden")
         audit(
             target,
@@ -324,6 +336,7 @@ def content_unhide(*, target, by) -> None:
     require_moderator(by, target)
     with transaction.atomic():
         set_hidden(target, hidden=False)
+        _tell_commented_model(target)
         audit(target, "interactions.content.unhidden", by)
         author = getattr(target, "author", None)
         if author is not None:

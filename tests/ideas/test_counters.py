@@ -1,6 +1,7 @@
 """Stored support and comment counts follow every change, in the transaction that makes it."""
 
 import pytest
+from django.db import transaction
 
 from civitas.interactions import services as interactions
 from civitas.interactions.models import Support
@@ -37,7 +38,7 @@ def test_supports_added_and_taken_back_are_counted(supporting, make_idea):
 
 
 def test_comments_posted_deleted_hidden_and_shown_again_are_counted(
-    supporting, make_idea, role_user, django_capture_on_commit_callbacks
+    supporting, make_idea, role_user
 ):
     idea = make_idea(supporting)
     moderator = role_user("moderator")
@@ -47,13 +48,21 @@ def test_comments_posted_deleted_hidden_and_shown_again_are_counted(
     assert counts(idea) == (0, 3)
     interactions.comment_delete(comment=second, by=second.author)
     assert counts(idea) == (0, 2)
-    # Moderation recounts once the hiding has committed (the kernel's event for it).
-    with django_capture_on_commit_callbacks(execute=True):
-        interactions.content_hide(target=first, by=moderator, reason="Insults")
+    # Hiding and showing again recount in their own transaction: nothing waits for a commit.
+    interactions.content_hide(target=first, by=moderator, reason="Insults")
     assert counts(idea) == (0, 1)
-    with django_capture_on_commit_callbacks(execute=True):
-        interactions.content_unhide(target=first, by=moderator)
+    interactions.content_unhide(target=first, by=moderator)
     assert counts(idea) == (0, 2)
+
+
+def test_a_hiding_rolled_back_leaves_the_count(supporting, make_idea, role_user):
+    idea = make_idea(supporting)
+    comment = interactions.comment_post(target=idea, author=UserFactory(), body="Yes please")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        interactions.content_hide(target=comment, by=role_user("moderator"), reason="Insults")
+        assert counts(idea) == (0, 0)  # counted in the hiding's transaction
+        raise RuntimeError("the transaction fails later")
+    assert counts(idea) == (0, 1)
 
 
 def test_merge_moves_the_counts_without_counting_a_person_twice(supporting, make_idea, role_user):

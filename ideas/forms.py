@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,49 @@ from civitas.core.text import validate_clean_text
 from civitas.participation.models import District, Topic
 
 from .models import IdeaChallengePage, IdeaStatus
+
+
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of a select read in one plain query: Django's default iterates them with a
+    server-side cursor on PostgreSQL (three round trips) and counts them in another query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed_objects():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.listed_objects()) + (self.field.empty_label is not None)
+
+
+class ListedChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options are read once per form (see ListedChoiceIterator)."""
+
+    iterator = ListedChoiceIterator
+
+    def listed_objects(self) -> list:
+        if getattr(self, "_listed", None) is None:
+            self._listed = list(self.queryset)
+        return self._listed
+
+    def to_python(self, value):
+        """The listed object `value` names (its pk, or the to_field_name field)."""
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        for obj in self.listed_objects():
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._listed = None
+        return result
+
 
 SORTS = [
     ("newest", _("Newest")),
@@ -21,10 +65,10 @@ SORTS = [
 
 class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
-    topic = forms.ModelChoiceField(Topic.objects.all(), label=_("Topic"), required=False)
-    district = forms.ModelChoiceField(District.objects.all(), label=_("District"), required=False)
+    topic = ListedChoiceField(Topic.objects.all(), label=_("Topic"), required=False)
+    district = ListedChoiceField(District.objects.all(), label=_("District"), required=False)
     # Every status, retired ones too: ideas may still have them. Given by code (?status=accepted).
-    status = forms.ModelChoiceField(
+    status = ListedChoiceField(
         IdeaStatus.objects.all(),
         label=_("Status"),
         to_field_name="code",
@@ -39,7 +83,7 @@ class IdeaFilterForm(forms.Form):
 
 
 class CityIdeaFilterForm(IdeaFilterForm):
-    challenge = forms.ModelChoiceField(
+    challenge = ListedChoiceField(
         IdeaChallengePage.objects.live().order_by("title"), label=_("Challenge"), required=False
     )
 

@@ -29,21 +29,54 @@ def listed_ideas(challenge=None):
     return ideas.filter(process_id__in=list(live))
 
 
-def filtered_ideas(ideas, *, filters: dict, sort: str = "newest", seed: int = 1):
-    """`ideas` narrowed by challenge/topic/district/status/q in `filters`, in `sort` order
-    ("random" is a stable shuffle for `seed`)."""
+# What list rows show of each idea, read with it.
+LIST_RELATED = ("author", "topic", "district", "process", "status")
+
+
+def _ordered(ideas, sort: str, seed: int):
+    if sort == "random":
+        shuffle = Mod(F("pk") * Value(seed), Value(RANDOM_MODULUS))
+        return ideas.annotate(shuffle=shuffle).order_by("shuffle", "pk")
+    return ideas.order_by(*ORDERINGS.get(sort, ORDERINGS["newest"]))
+
+
+def narrowed_ideas(ideas, *, filters: dict):
+    """`ideas` narrowed by challenge/topic/district/status/q in `filters`."""
     for name in ("challenge", "topic", "district", "status"):
         value = filters.get(name)
         if value:
             ideas = ideas.filter(**{"process" if name == "challenge" else name: value})
     if filters.get("q"):
         ideas = search.matching(ideas, filters["q"])
-    ideas = ideas.select_related("author", "topic", "district", "process", "status")
-    if sort == "random":
-        return ideas.annotate(shuffle=Mod(F("pk") * Value(seed), Value(RANDOM_MODULUS))).order_by(
-            "shuffle", "pk"
-        )
-    return ideas.order_by(*ORDERINGS.get(sort, ORDERINGS["newest"]))
+    return ideas
+
+
+def filtered_ideas(ideas, *, filters: dict, sort: str = "newest", seed: int = 1):
+    """`ideas` narrowed by `filters` (see narrowed_ideas), with what lists show, in `sort`
+    order ("random" is a stable shuffle for `seed`)."""
+    ideas = narrowed_ideas(ideas, filters=filters).select_related(*LIST_RELATED)
+    return _ordered(ideas, sort, seed)
+
+
+def list_page(ideas, *, sort: str = "newest", seed: int = 1, searched: bool = False):
+    """Narrowed `ideas` as (object_list, rows) for one page of a list: a paginator counts and
+    slices `object_list`; `rows(page)` turns the slice into the ideas shown, in that order.
+
+    A shuffled or searched list cannot be read from an index in order, so every match would be
+    sorted with its joined columns: there `object_list` holds only the ids (the database sorts
+    them from the list's index alone) and `rows` reads the ideas of the page's ids, with what
+    lists show, in a second query. The other orders read the page straight from their index.
+    """
+    if sort != "random" and not searched:
+        return filtered_ideas(ideas, filters={}, sort=sort, seed=seed), list
+    ids = _ordered(ideas, sort, seed).values_list("pk", flat=True)
+
+    def rows(page) -> list[Idea]:
+        page_ids = list(page)
+        found = Idea.objects.filter(pk__in=page_ids).select_related(*LIST_RELATED).in_bulk()
+        return [found[pk] for pk in page_ids if pk in found]
+
+    return ids, rows
 
 
 def status_for_meaning(meaning: str) -> IdeaStatus | None:

@@ -30,7 +30,7 @@ from .forms import (
     IdeaStatusForm,
 )
 from .models import Idea, IdeaRedaction
-from .selectors import RANDOM_MODULUS, filtered_ideas, listed_ideas
+from .selectors import RANDOM_MODULUS, filtered_ideas, list_page, listed_ideas, narrowed_ideas
 
 PER_PAGE = 20
 # A map shows at most this many points; people narrow the filters to see the others.
@@ -76,7 +76,7 @@ def list_context(request, ideas, form) -> dict:
     if form.is_bound and form.is_valid():
         filters, sort = form.cleaned_data, form.cleaned_data["sort"] or sort
     seed = _random_seed(request) if sort == "random" else 1
-    ideas = filtered_ideas(ideas, filters=filters, sort=sort, seed=seed)
+    ideas = narrowed_ideas(ideas, filters=filters)
     query = request.GET.copy()
     query.pop("page", None)
     query_string = query.urlencode()
@@ -85,7 +85,7 @@ def list_context(request, ideas, form) -> dict:
     query["view"] = "map"
     switch = {"list_query": list_query, "map_query": query.urlencode()}
     if filters.get("view") == "map":
-        points = map_points(request, ideas)
+        points = map_points(request, filtered_ideas(ideas, filters={}, sort=sort, seed=seed))
         return {
             "filter_form": form,
             "map_view": True,
@@ -93,7 +93,9 @@ def list_context(request, ideas, form) -> dict:
             "more_points": len(points) == MAP_LIMIT,
             **switch,
         }
-    page_obj = Paginator(ideas, PER_PAGE).get_page(request.GET.get("page"))
+    listed, rows = list_page(ideas, sort=sort, seed=seed, searched=bool(filters.get("q")))
+    page_obj = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj.object_list = rows(page_obj.object_list)
     for idea in page_obj.object_list:
         idea.link = f"{idea.process.get_url(request)}{idea.pk}/"
     return {

@@ -1,6 +1,5 @@
 """Migration 0008 (statuses as rows) goes back and forth with ideas in the database."""
 
-import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 

@@ -396,8 +396,16 @@ def answer_moderate(*, answer: Answer, by, themes=None, hidden: bool | None = No
             themes = list(themes)
             if any(t.consultation_id != answer.survey.consultation_id for t in themes):
                 raise DomainError(_("Choose themes of this consultation."), code="themes")
+            before = set(answer.themes.values_list("pk", flat=True))
             answer.themes.set(themes)
             changes["themes"] = [t.pk for t in themes]
+            if before != {t.pk for t in themes}:
+                signals.answer_themes_changed.send_on_commit(
+                    sender=Answer,
+                    answer=answer,
+                    themes=sorted(themes, key=lambda t: (t.name, t.pk)),
+                    by=by,
+                )
         if hidden is not None and (answer.hidden_at is not None) != hidden:
             answer.hidden_at = timezone.now() if hidden else None
             answer.save(update_fields=["hidden_at"])

@@ -19,6 +19,14 @@ free_text_answered = DomainEvent(
     "Arguments: response (Response), question_key (str), question_text (str), text (str).",
     ("response", "question_key", "question_text", "text"),
 )
+answer_themes_changed = DomainEvent(
+    "consultations.answer_themes_changed",
+    "A moderator changed the themes of a free-text answer (tagged it, tagged it otherwise or "
+    "took its themes off). Sent once per change, not when the themes stay the same. "
+    "Arguments: answer (Answer: response, question with its key and text, text), themes "
+    "(list of Theme the answer has now, by name; empty when none is left), by (the moderator).",
+    ("answer", "themes", "by"),
+)
 paragraph_comment_added = DomainEvent(
     "consultations.paragraph_comment_added",
     "Someone commented on a paragraph of a draft document. Arguments: comment "

@@ -336,23 +336,67 @@ def case_sort_by_theme(*, case: Case, by) -> dict:
                 if group.key != case.group_key:
                     by_group.setdefault(group.key, (group, []))[1].append(item.pk)
         moved = {}
-        snap = Snapshot(title="", text="", process_id=case.process_id, language=case.language)
         for group, ids in by_group.values():
-            try:
-                with transaction.atomic():
-                    target, opened = _open_group_case(group, adapter=adapter, snap=snap)
-            except IntegrityError as exc:
-                raise Conflict(_("Another change to these cases came first; try again.")) from exc
-            CaseInput.objects.filter(pk__in=ids).update(case=target)
-            if opened:
-                target = _opened(target, adapter, group=group.key)
-            record(target, "inputs_joined", by=by, data={"from": case.pk, "count": len(ids)})
-            _after_commit(target)
+            target = _move_into_group(case, group, ids, adapter=adapter, by=by)
             moved[target.pk] = len(ids)
         if moved:
             record(case, "inputs_sorted", by=by, data={"to": {str(k): v for k, v in moved.items()}})
             _after_commit(case)
     return moved
+
+
+def _move_into_group(case: Case, group: Group, ids, *, adapter: SourceAdapter, by) -> Case:
+    """Move the inputs `ids` of the locked `case` into the open case of `group`, opened and
+    routed when there is none, and say so on that case's timeline (inside an atomic block)."""
+    snap = Snapshot(title="", text="", process_id=case.process_id, language=case.language)
+    try:
+        with transaction.atomic():
+            target, opened = _open_group_case(group, adapter=adapter, snap=snap)
+    except IntegrityError as exc:
+        raise Conflict(_("Another change to these cases came first; try again.")) from exc
+    CaseInput.objects.filter(pk__in=ids).update(case=target)
+    if opened:
+        target = _opened(target, adapter, group=group.key)
+    record(target, "inputs_joined", by=by, data={"from": case.pk, "count": len(ids)})
+    _after_commit(target)
+    return target
+
+
+def case_input_regroup(
+    *, contribution, part: str, group: Group, adapter: SourceAdapter, by=None
+) -> Case | None:
+    """One part of a contribution now belongs to `group` (an open-text answer a moderator
+    tagged with a theme, tagged otherwise, or untagged: back to its question's group). It
+    leaves the unanswered group case it is in for the open case of `group`, opened and routed
+    when there is none; both timelines say so. A case left with no input and no answer is
+    closed as grouped into the new one. Returns the part's case afterwards (None: it has none).
+
+    Idempotent: a part already in the group's case stays, so a repeated event changes
+    nothing. Parts of answered cases, and cases of their own, stay where they are.
+    """
+    content_type = ContentType.objects.get_for_model(contribution)
+    items = CaseInput.objects.filter(
+        content_type=content_type, object_id=contribution.pk, part=part, source=adapter.key
+    )
+    for _attempt in range(COLLECT_ATTEMPTS):
+        item = items.select_related("case").first()
+        if item is None:
+            return None
+        with transaction.atomic():
+            case = _locked(item.case)
+            if not items.filter(pk=item.pk, case=case).exists():
+                continue  # moved by a concurrent change after it was read: read it again
+            if case.group_key in ("", group.key) or case.state not in UNANSWERED_STATES:
+                return case
+            target = _move_into_group(case, group, [item.pk], adapter=adapter, by=by)
+            record(case, "inputs_sorted", by=by, data={"to": {str(target.pk): 1}})
+            if not case.inputs.exists() and not Answer.objects.filter(case=case).exists():
+                Case.objects.filter(pk=case.pk).update(state=CaseState.MERGED, merged_into=target)
+                case.state = CaseState.MERGED
+                record(case, "grouped_into", by=by, data={"into": target.pk})
+            _after_commit(case)
+            return target
+    raise Conflict(_("Another change to these cases came first; try again."))
 
 
 def case_input_changed(*, contribution, adapter: SourceAdapter, action: str) -> Case | None:

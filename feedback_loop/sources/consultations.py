@@ -5,8 +5,11 @@ feedback loop itself notifies the author when an answer is published (the consul
 has no answer of its own).
 
 Open-text answers are grouped as the process's `free_text_grouping` says: one case per survey
-question (the default), per theme (a theme the moderators tagged the answer with; untagged
-answers wait in their question's case until the taskforce sorts them), or one case each.
+question (the default), per theme (the first, by name, of the themes the moderators tagged the
+answer with; untagged answers wait in their question's case), or one case each. When a
+moderator tags an answer otherwise (`consultations.answer_themes_changed`), the answer moves to
+its theme's case at once; the taskforce's "sort by theme" action on a question's case does the
+same for answers tagged before the process grouped by theme.
 """
 
 from django.utils.text import Truncator
@@ -128,6 +131,26 @@ def on_free_text(sender, response, question_key, question_text, text, **kwargs):
     )
 
 
+def on_answer_themes_changed(sender, answer, themes, by, **kwargs):
+    """A moderator tagged an open-text answer otherwise: where the process groups answers by
+    theme, the answer moves to the case of its first theme by name, or back to its question's
+    case when it has no theme left. The themes are read again rather than taken from the
+    event, so events handled late or twice leave the answer where its tags say."""
+    from feedback_loop.services import case_input_regroup
+
+    response, question = answer.response, answer.question
+    group = free_text_group(response, question.key, question.text)
+    if group is None:  # one case per answer: the answer stays in its own case
+        return
+    case_input_regroup(
+        contribution=response,
+        part=question.key,
+        group=group,
+        adapter=sources.get(FREE_TEXT),
+        by=by,
+    )
+
+
 def on_response_submitted(sender, response, first, **kwargs):
     """A changed response: answers that no longer have a text leave their open cases."""
     if first:
@@ -184,6 +207,9 @@ def connect() -> None:
     )
     signals.response_submitted.connect(
         on_response_submitted, dispatch_uid="feedback_loop.consultations.response"
+    )
+    signals.answer_themes_changed.connect(
+        on_answer_themes_changed, dispatch_uid="feedback_loop.consultations.themes"
     )
 
     for key, model, label, snapshot in (

@@ -135,8 +135,15 @@ def event_inputs(event):
     for content_type, ids in by_type.items():
         model = content_type.model_class()
         query = model._default_manager.filter(pk__in=ids)
-        if any(f.name == "process" for f in model._meta.get_fields()):
-            query = query.select_related("process")
+        # The report shows each target's process and status label: join them (an idea's
+        # status is a row of its own).
+        joined = [
+            f.name
+            for f in model._meta.get_fields()
+            if f.name in ("process", "status") and f.many_to_one
+        ]
+        if joined:
+            query = query.select_related(*joined)
         for obj in query:
             targets[(content_type.pk, obj.pk)] = obj
     for item in items:

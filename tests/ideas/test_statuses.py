@@ -301,7 +301,7 @@ def test_list_queries_do_not_grow_with_statuses(client, challenge, make_idea):
 
 
 def test_labels_follow_the_active_language(challenge, make_idea):
-    IdeaStatus.objects.filter(code="accepted").update(label_es="Aceptada")
+    IdeaStatus.objects.filter(code="accepted").update(label_es="Aceptada", label_ar="")
     idea = make_idea(challenge, status_id="accepted")
     idea = Idea.objects.select_related("status").get(pk=idea.pk)
     with translation.override("es"):

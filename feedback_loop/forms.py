@@ -1,70 +1,14 @@
 """Forms of the feedback loop; the services check and change state."""
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.forms import ListedChoiceField, QuickSelect
 from civitas.participation.models import District, Topic
 
 from .models import CaseState, Decision, Department, Priority
 
 DEFAULT_LIMIT = 2000
-
-
-class QuickSelect(forms.Select):
-    """A select whose options are written in Python, the same HTML as Django's templates
-    (`select.html`, one `select_option.html` and `attrs.html` per option): the inboxes draw
-    seven selects on every page, and those templates were a fifth of the page's time."""
-
-    @staticmethod
-    def attributes(attrs) -> str:
-        """As `attrs.html`: in their order, True as a bare name, False left out."""
-        return mark_safe(  # noqa: S308 - every part is escaped by format_html
-            "".join(
-                format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-                for name, value in attrs.items()
-                if value is not False
-            )
-        )
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        attributes = self.attributes
-        parts = [format_html('<select name="{}"{}>', widget["name"], attributes(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    option["value"],
-                    attributes(option["attrs"]),
-                    option["label"],
-                )
-                for option in options
-            )
-            if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
-
-
-class PlainChoiceIterator(ModelChoiceIterator):
-    """Choices read with one plain query: Django's `iterator()` opens a server-side cursor on
-    PostgreSQL (declare, fetch, close) for a dozen rows."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
-class QuickModelChoiceField(forms.ModelChoiceField):
-    widget = QuickSelect
-    iterator = PlainChoiceIterator
 
 
 class InboxFilterForm(forms.Form):
@@ -75,16 +19,16 @@ class InboxFilterForm(forms.Form):
         choices=[("", _("Any")), *CaseState.choices],
         widget=QuickSelect,
     )
-    department = QuickModelChoiceField(
+    department = ListedChoiceField(
         label=_("Department"),
         required=False,
         queryset=Department.objects.none(),
         empty_label=_("Any"),
     )
-    topic = QuickModelChoiceField(
+    topic = ListedChoiceField(
         label=_("Topic"), required=False, queryset=Topic.objects.all(), empty_label=_("Any")
     )
-    district = QuickModelChoiceField(
+    district = ListedChoiceField(
         label=_("District"), required=False, queryset=District.objects.all(), empty_label=_("Any")
     )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
@@ -102,7 +46,7 @@ class BulkForm(forms.Form):
     ]
     cases = forms.ModelMultipleChoiceField(label=_("Cases"), queryset=None)
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS, widget=QuickSelect)
-    department = QuickModelChoiceField(
+    department = ListedChoiceField(
         label=_("Department"), required=False, queryset=Department.objects.all()
     )
     priority = forms.TypedChoiceField(

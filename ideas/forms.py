@@ -3,57 +3,14 @@
 import uuid
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from civitas.core.forms import ListedChoiceField, QuickSelect
 from civitas.core.text import validate_clean_text
 from civitas.participation.models import District, Topic
 
 from .models import IdeaChallengePage, IdeaStatus
-
-
-class ListedChoiceIterator(forms.models.ModelChoiceIterator):
-    """The choices of a select read in one plain query: Django's default iterates them with a
-    server-side cursor on PostgreSQL (three round trips) and counts them in another query."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.field.listed_objects():
-            yield self.choice(obj)
-
-    def __len__(self):
-        return len(self.field.listed_objects()) + (self.field.empty_label is not None)
-
-
-class ListedChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField whose options are read once per form (see ListedChoiceIterator)."""
-
-    iterator = ListedChoiceIterator
-
-    def listed_objects(self) -> list:
-        if getattr(self, "_listed", None) is None:
-            self._listed = list(self.queryset)
-        return self._listed
-
-    def to_python(self, value):
-        """The listed object `value` names (its pk, or the to_field_name field)."""
-        if value in self.empty_values:
-            return None
-        key = self.to_field_name or "pk"
-        for obj in self.listed_objects():
-            if str(getattr(obj, key)) == str(value):
-                return obj
-        raise ValidationError(
-            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-        )
-
-    def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
-        result._listed = None
-        return result
-
 
 SORTS = [
     ("newest", _("Newest")),
@@ -75,7 +32,7 @@ class IdeaFilterForm(forms.Form):
         empty_label=_("Any"),
         required=False,
     )
-    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False, widget=QuickSelect)
     # List or map: kept when the filters are applied again.
     view = forms.ChoiceField(
         choices=[("list", _("List")), ("map", _("Map"))], required=False, widget=forms.HiddenInput

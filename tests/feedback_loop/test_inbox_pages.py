@@ -2,17 +2,14 @@
 department contributes to, and the selects of the filter and bulk forms."""
 
 import datetime as dt
-import re
 
 import pytest
-from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback_loop.forms import QuickModelChoiceField, QuickSelect
-from feedback_loop.models import Case, CaseState, Department
+from feedback_loop.models import Case, CaseState
 from feedback_loop.views import INBOX_ORDER, PER_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -115,29 +112,3 @@ def test_department_inbox_lists_the_cases_it_contributes_to(
     assert set(listed(response)) == {asked.pk, other.pk}
 
 
-def normalised(html: str) -> str:
-    return re.sub(r">\s+<", "><", html.strip())
-
-
-@pytest.mark.parametrize("value", ["", "b", ["b"]])
-def test_quick_select_writes_what_djangos_select_writes(value):
-    choices = [("", "Any"), ("a", 'Tom & "Jerry" <b>'), ("Group", [("b", "Bee"), ("c", "Sea")])]
-    attrs = {"id": "id_x", "aria-describedby": "id_x_helptext", "required": True, "hidden": False}
-    ours = QuickSelect(choices=choices).render("x", value, attrs=attrs)
-    django = forms.Select(choices=choices).render("x", value, attrs=attrs)
-    assert normalised(ours) == normalised(django)
-    assert "&lt;b&gt;" in ours and "selected" in ours
-
-
-def test_quick_choice_field_reads_its_choices_in_one_plain_query(streets, parks):
-    field = QuickModelChoiceField(queryset=Department.objects.order_by("name"), empty_label="Any")
-    with CaptureQueriesContext(connection) as ctx:
-        html = field.widget.render("department", streets.pk)
-    assert len(ctx.captured_queries) == 1
-    assert not ctx.captured_queries[0]["sql"].startswith("DECLARE")
-    assert normalised(html) == normalised(
-        forms.ModelChoiceField(
-            queryset=Department.objects.order_by("name"), empty_label="Any"
-        ).widget.render("department", streets.pk)
-    )
-    assert field.clean(str(parks.pk)) == parks

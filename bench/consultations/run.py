@@ -15,7 +15,7 @@ import random
 import statistics
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.consultations.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
 
 import django  # noqa: E402

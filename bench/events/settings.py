@@ -4,10 +4,8 @@ layer (BENCH_CHANNEL_LAYER=pubsub) instead of the project's Redis layer, to comp
 
 import os
 
-from config.settings.dev import *  # noqa: F403
-from config.settings.dev import REDIS_URL
-
-DEBUG = False
+from bench.settings import *  # noqa: F403
+from bench.settings import REDIS_URL
 
 if os.environ.get("BENCH_CHANNEL_LAYER") == "pubsub":
     if not REDIS_URL:

@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
 
 import django  # noqa: E402
@@ -31,6 +31,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Page, Site  # noqa: E402
 
+from bench.tables import tidy_tables  # noqa: E402
 from civitas.accounts.models import Role, User  # noqa: E402
 from civitas.accounts.services import role_assign  # noqa: E402
 from civitas.home.models import HomePage  # noqa: E402
@@ -306,10 +307,7 @@ def main(argv=None) -> int:
         say("Routing…")
         route_all(min(args.sample, args.cases))
         answer_some(taskforce, rng)
-    # Fresh statistics, as autovacuum (PostgreSQL) or a routine ANALYZE (SQLite) would have made
-    # them for a database that grew over months; without them the planner guesses from none.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    tidy_tables()
     say(f"Load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     busiest = max(departments, key=lambda d: d.cases.count())
     member = members[departments.index(busiest)]

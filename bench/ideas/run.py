@@ -14,7 +14,7 @@ import statistics
 import sys
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
 
 import django  # noqa: E402
@@ -30,6 +30,7 @@ from django.utils import timezone  # noqa: E402
 from wagtail.models import Page, Site  # noqa: E402
 from wagtail.search.backends import get_search_backend  # noqa: E402
 
+from bench.tables import tidy_tables  # noqa: E402
 from civitas.accounts.models import User  # noqa: E402
 from civitas.home.models import HomePage  # noqa: E402
 from civitas.interactions.models import Comment, Support  # noqa: E402
@@ -200,9 +201,7 @@ def seed(ideas_total: int, supports_total: int, users_total: int, comments_total
     # Bulk inserts skip the signals that keep the stored counts: store them in one statement.
     say("Storing support and comment counts")
     counters.recount_all(Idea.objects.filter(process__in=pages))
-    if connection.vendor == "postgresql" or connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    tidy_tables()
 
 
 def measure(client: Client, label: str, url: str, repeat: int) -> dict:

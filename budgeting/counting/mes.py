@@ -16,12 +16,16 @@ from fractions import Fraction
 
 import numpy as np
 
+from budgeting.counting import fast
+
 try:  # GMP rationals are exact too, and several times faster than Fraction
     from gmpy2 import mpq as Q
 except ImportError:  # pragma: no cover - depends on the installation
     Q = Fraction
 
 TOLERANCE = 1e-9
+# Count on the compiled float engine where it can prove its decisions (see fast.py).
+COMPILED = True
 MAX_PAUSE = 8  # plain Add1 steps at most between probes, when outcomes keep changing
 ZERO_CLASS = 0  # voters with nothing left
 FIRST_CLASS = 1  # voters who have paid for nothing yet
@@ -80,6 +84,7 @@ class Run:
     rounds: list[Round]
     free: list[int] = field(default_factory=list)  # supported projects that cost nothing
     state: "State | None" = None
+    stats: dict = field(default_factory=dict)  # how Add1 counted: compiled, exact, fallbacks
 
     @property
     def funded(self) -> list[int]:
@@ -458,32 +463,65 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
     (exhaustive), returning the one before if an outcome would overspend; with
     `until_overspending`, ignores exhaustiveness and returns the last outcome that does not
     overspend. Budgets at which the outcome provably stays the same are skipped.
+
+    The search runs on the compiled float engine (`fast`) where its decisions are certified,
+    and counts exactly wherever they are not; the run returned is always counted exactly.
+    `Run.stats` tells how often each path was taken.
     """
     start = Q(total_budget, max(problem.voters, 1))
     candidates = supported(problem)
     paid = [p for p in candidates if problem.costs[p] > 0]
-    previous = Run(start, [], free=[p for p in candidates if p not in paid])
+    free = [p for p in candidates if p not in paid]
+    engine = fast.Engine(problem, candidates) if COMPILED and fast.AVAILABLE else None
+    stats = {"exact_runs": 0, "exact_probes": 0}
+
+    def outcome(budget):
+        """(order of the funded projects, upper bounds of their rho, exact Run or None)."""
+        if engine is not None:
+            found = engine.run(budget)
+            if found is not None:
+                return found[0], found[1], None
+        stats["exact_runs"] += 1
+        counted = run(problem, budget, candidates)
+        rho_high = np.array([float(r.rho) for r in counted.rounds]) * (1 + 4 * fast.EPS)
+        return [r.project for r in counted.rounds], rho_high, counted
+
+    def same_up_to(order, rho_high, counted, budget) -> bool:
+        if engine is not None:
+            return engine.same_outcome_up_to(order, rho_high, budget)
+        stats["exact_probes"] += 1
+        return same_outcome_up_to(problem, counted, budget, candidates)
+
+    def exact(budget, counted=None) -> Run:
+        """The exact Run at `budget` (`counted` if already counted), with the stats."""
+        if counted is None:
+            stats["exact_runs"] += 1
+            counted = run(problem, budget, candidates)
+        if engine is not None:
+            stats.update(compiled_runs=engine.runs, fallbacks=engine.fallbacks)
+            stats["compiled_probes"] = engine.probes
+        counted.stats = stats
+        return counted
+
     # With this much each voter alone could pay for every project: the outcome cannot change.
     ceiling = sum(problem.costs[p] for p in paid)
     step = 0
     stride = 1
     pause = wait = 0  # after failed probes, take a few plain steps before probing again
     while True:
-        result = run(problem, start + step, candidates)
-        spent = result.cost(problem)
+        order, rho_high, counted = outcome(start + step)
+        spent = sum(problem.costs[p] for p in order)
         if spent > total_budget:
-            if previous.budget != start + step - 1 and step > 0:
-                # The step before had the same outcome as `previous`: report its own run.
-                previous = run(problem, start + step - 1, candidates)
-            return previous
-        funded = set(result.funded)
+            if step == 0:
+                return Run(start, [], free=free, stats=stats)
+            return exact(start + step - 1)
+        funded = set(order)
         if until_overspending:
             done = all(p in funded for p in paid) or step > ceiling
         else:
             done = all(p in funded or spent + problem.costs[p] > total_budget for p in paid)
         if done:
-            return result
-        previous = result
+            return exact(start + step, counted)
         if wait:
             wait -= 1
             step += 1
@@ -493,14 +531,14 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
         probe = step + stride
         while bad is None and good < ceiling:
             probe = min(probe, ceiling)
-            if same_outcome_up_to(problem, result, start + probe, candidates):
+            if same_up_to(order, rho_high, counted, start + probe):
                 good = probe
                 probe = step + 2 * (probe - step)
             else:
                 bad = probe
         while bad is not None and bad - good > 1:
             middle = (good + bad) // 2
-            if same_outcome_up_to(problem, result, start + middle, candidates):
+            if same_up_to(order, rho_high, counted, start + middle):
                 good = middle
             else:
                 bad = middle

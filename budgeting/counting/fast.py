@@ -1,0 +1,336 @@
+"""MES in compiled float arithmetic whose every decision carries a proof, or is refused.
+
+`budgeting.counting.mes` decides in exact rationals; this module runs the same method on
+float64 in code compiled by numba, keeping beside each float a bound on its distance from the
+exact value. A decision (which project has the lowest price per unit of satisfaction, whether
+a voter pays the price or all they have left, whether a project is affordable) is taken only
+when the floats are farther apart than the sum of their bounds times SAFETY; otherwise the
+function reports that it cannot decide and the caller counts exactly instead. Exact ties (two
+projects at the same price, a voter holding exactly the price) are never decided here.
+
+Error bounds (u = 2**-53, the unit roundoff; EPS = 2u is used everywhere, for margin):
+- the per-voter budget b is rounded once: error <= EPS * b;
+- a voter group's money is b minus the prices it paid in full (or exactly 0 once it paid all it
+  had): each payment adds the error of that price plus the rounding of the subtraction
+  (<= EPS * money, the result being smaller than the money);
+- a sum of n non-negative products weight * money is off by at most the weighted sum of the
+  money errors plus (n + 2) * EPS times the sum (products and additions each rounded once);
+- a price q = (cost - money of the poor) / (weight of the rich) is off by the error of its
+  numerator divided by the (exact, whole) rich weight, plus EPS * q for the division;
+- the price is certified only if every supporter's money is clearly on its side of q (poor
+  below, rich above, by more than both errors): then the exact price has the same poor voters
+  and is the exact q of that partition, so the error bound above holds.
+
+Without numba the functions report that they cannot decide, and the exact engine does all.
+"""
+
+import numpy as np
+
+try:
+    from numba import njit
+except ImportError:  # pragma: no cover - depends on the installation
+    njit = None
+
+AVAILABLE = njit is not None
+EPS = 2.0**-52
+SAFETY = 8.0  # a float decision needs a gap SAFETY times the summed error bounds
+
+# Columns of a voter group's account.
+MONEY, ERR, WEIGHT = range(3)
+# Results of a price computation.
+PRICED, DEAD, UNSURE = 0, 1, 2
+
+
+def _compiled(function):
+    return njit(cache=True, nogil=True)(function) if AVAILABLE else function
+
+
+@_compiled
+def price(p, below, costs, support, ptr, groups, acct, safety):
+    """(status, q, error of q, threshold) for project p from the groups' money.
+
+    status PRICED: q is within `error` of the exact price and the voters below `threshold`
+    are exactly the poor ones; DEAD: certainly unaffordable; UNSURE: the floats cannot tell.
+    `below` is a lower bound of the exact price (0 if none is known).
+    """
+    cost = costs[p]
+    start, end = ptr[p], ptr[p + 1]
+    # Newton's method on the concave sum(weight * min(money, q)) from below: the poor only
+    # grow. Each pass also gathers what certifies the partition it used.
+    threshold = max(cost / support[p], below)
+    for attempt in range(200):
+        poor_money = poor_err = rich = rich_money = rich_err = 0.0
+        count = 0
+        poor_top = -np.inf  # the highest money + safety * error among the poor
+        rich_bottom = np.inf  # the lowest money - safety * error among the rich
+        rich_least = np.inf  # the lowest money among the rich
+        for i in range(start, end):
+            g = groups[i]
+            w, have, off = acct[g, WEIGHT], acct[g, MONEY], acct[g, ERR]
+            if have < threshold:
+                poor_money += w * have
+                poor_err += w * off
+                count += 1
+                poor_top = max(poor_top, have + safety * off)
+            else:
+                rich += w
+                rich_money += w * have
+                rich_err += w * off
+                rich_bottom = min(rich_bottom, have - safety * off)
+                rich_least = min(rich_least, have)
+        if attempt == 0:
+            available = poor_money + rich_money
+            available_err = poor_err + rich_err + (end - start + 2) * EPS * available
+            if available + safety * available_err < cost:
+                return DEAD, 0.0, 0.0, 0.0
+            if available - safety * available_err <= cost:
+                return UNSURE, 0.0, 0.0, 0.0
+        if rich <= 0.0:
+            return UNSURE, 0.0, 0.0, 0.0
+        q = (cost - poor_money) / rich
+        if rich_least >= q or q <= threshold:
+            break
+        threshold = q
+    else:
+        return UNSURE, 0.0, 0.0, 0.0
+    # q is the price of the partition at `threshold`; it is the exact price's partition if
+    # every voter is surely on its side of q.
+    q_err = (poor_err + (count + 2) * EPS * (poor_money + cost)) / rich + EPS * q
+    if poor_top + safety * q_err < q < rich_bottom - safety * q_err:
+        return PRICED, q, q_err, threshold
+    return UNSURE, 0.0, 0.0, 0.0
+
+
+@_compiled
+def charge(f, q, q_err, threshold, ptr, groups, acct):
+    """Charge f's supporters: the poor (below `threshold`) pay all they have, the rest q."""
+    for i in range(ptr[f], ptr[f + 1]):
+        g = groups[i]
+        have = acct[g, MONEY]
+        if have < threshold:
+            acct[g, MONEY] = 0.0
+            acct[g, ERR] = 0.0
+        else:
+            acct[g, ERR] += q_err + EPS * have
+            acct[g, MONEY] = have - q
+
+
+@_compiled
+def accounts(budget, budget_err, weights):
+    """Per voter group: money left, its error bound, weight (one row, read together)."""
+    acct = np.zeros((weights.shape[0], 4))
+    for g in range(weights.shape[0]):
+        acct[g, MONEY], acct[g, ERR], acct[g, WEIGHT] = budget, budget_err, weights[g]
+    return acct
+
+
+# Columns of the per-project table `known` in `run`.
+RHO, LOW, HIGH, Q, Q_ERR, THRESHOLD = range(6)
+
+
+@_compiled
+def refresh(p, known, dirty, alive, costs, utils, support, ptr, groups, acct, safety):
+    """Price p again into known[p]; its status (a DEAD project is no longer alive)."""
+    below = known[p, Q] - safety * known[p, Q_ERR]  # the price only rises
+    status, q, q_err, threshold = price(p, below, costs, support, ptr, groups, acct, safety)
+    if status == DEAD:
+        alive[p] = False
+    elif status == PRICED:
+        dirty[p] = False
+        rho = q / utils[p]
+        rho_err = safety * (q_err / utils[p] + EPS * rho)
+        known[p, RHO], known[p, LOW], known[p, HIGH] = rho, rho - rho_err, rho + rho_err
+        known[p, Q], known[p, Q_ERR], known[p, THRESHOLD] = q, q_err, threshold
+    return status
+
+
+@_compiled
+def run(budget, budget_err, alive0, costs, utils, tie_rank, ptr, groups, weights, support,
+        neighbours, safety):  # fmt: skip
+    """MES at per-voter `budget` (a float within `budget_err` of the exact one).
+
+    Returns (certified, order, count, rho_high): the funded projects order[:count] and for
+    each round an upper bound of its exact rho; certified False when a decision was too close.
+    """
+    m = costs.shape[0]
+    acct = accounts(budget, budget_err, weights)
+    alive = alive0.copy()
+    dirty = np.ones(m, dtype=np.bool_)
+    # Per project: rho and certified bounds of the exact rho (it only rises as money is
+    # spent, so LOW stays a lower bound when the project is dirty), price, its error, the
+    # threshold below which supporters are poor.
+    known = np.zeros((m, 6))
+    for p in range(m):
+        known[p, HIGH] = np.inf
+        if alive[p]:
+            known[p, LOW] = costs[p] / (support[p] * utils[p]) * (1.0 - 4.0 * EPS)
+    order = np.zeros(m, dtype=np.int64)
+    rho_high = np.zeros(m)
+    count = 0
+    while True:
+        candidates = np.flatnonzero(alive)
+        if candidates.shape[0] == 0:
+            break
+        ranked = candidates[np.argsort(known[candidates, LOW], kind="mergesort")]
+        best = -1
+        for p in ranked:
+            if best >= 0 and known[p, LOW] > known[best, HIGH]:
+                break
+            if dirty[p]:
+                status = refresh(
+                    p, known, dirty, alive, costs, utils, support, ptr, groups, acct, safety
+                )
+                if status == UNSURE:
+                    return False, order, count, rho_high
+                if status == DEAD:
+                    continue
+            if (
+                best < 0
+                or known[p, RHO] < known[best, RHO]
+                or (known[p, RHO] == known[best, RHO] and tie_rank[p] < tie_rank[best])
+            ):
+                best = p
+        if best < 0:
+            break
+        # Certify: every other project's rho is surely above the best one's.
+        for p in range(m):
+            if alive[p] and p != best and known[p, LOW] <= known[best, HIGH]:
+                if dirty[p]:
+                    status = refresh(
+                        p, known, dirty, alive, costs, utils, support, ptr, groups, acct, safety
+                    )
+                    if status == DEAD or (status == PRICED and known[p, LOW] > known[best, HIGH]):
+                        continue
+                return False, order, count, rho_high
+        order[count] = best
+        rho_high[count] = known[best, HIGH]
+        count += 1
+        alive[best] = False
+        charge(
+            best, known[best, Q], known[best, Q_ERR], known[best, THRESHOLD], ptr, groups, acct
+        )  # fmt: skip
+        for p in range(m):
+            if neighbours[best, p]:
+                dirty[p] = True
+    return True, order, count, rho_high
+
+
+@_compiled
+def same_outcome(budget, budget_err, alive0, order, count, rho_high, costs, utils, tie_rank,
+                  ptr, groups, weights, support, safety):  # fmt: skip
+    """True only if MES surely gives `order[:count]` at every per-voter budget from the one
+    whose rounds had rho at most `rho_high` up to `budget`; False when not shown.
+
+    With the same projects funded in the same order, money left only grows with the budget
+    and prices only fall: if at `budget`, with that order forced, no other project can pay
+    for itself at the rho of the reference round (nor at the end), none beats it in between.
+    """
+    m = costs.shape[0]
+    acct = accounts(budget, budget_err, weights)
+    waiting = alive0.copy()
+    # Cached upper bounds of sum(min(money, t)) per project from the last look: threshold t0,
+    # that sum s0, and the supporters' money in all (money only falls from round to round).
+    t0 = np.full(m, np.inf)
+    s0 = np.full(m, np.inf)
+    money0 = np.full(m, np.inf)
+    for k in range(count):
+        f = order[k]
+        for p in range(m):
+            if not waiting[p] or p == f:
+                continue
+            t = rho_high[k] * utils[p] * (1.0 + 4.0 * EPS)
+            if support[p] * t < costs[p] * (1.0 - 4.0 * EPS):
+                continue
+            if t0[p] < np.inf:
+                bound = min(s0[p] * max(1.0, t / t0[p]), money0[p])
+                if bound < costs[p]:
+                    continue
+            # Upper bound of the exact sum(weight * min(money, t)).
+            spend = 0.0
+            total = 0.0
+            n = ptr[p + 1] - ptr[p]
+            for i in range(ptr[p], ptr[p + 1]):
+                g = groups[i]
+                high = acct[g, MONEY] + safety * acct[g, ERR]
+                spend += acct[g, WEIGHT] * min(high, t)
+                total += acct[g, WEIGHT] * high
+            spend *= 1.0 + (n + 4) * EPS
+            total *= 1.0 + (n + 4) * EPS
+            t0[p], s0[p], money0[p] = t, spend, total
+            if not spend < costs[p]:
+                return False
+        status, q, q_err, threshold = price(f, 0.0, costs, support, ptr, groups, acct, safety)
+        if status != PRICED:
+            return False
+        waiting[f] = False
+        charge(f, q, q_err, threshold, ptr, groups, acct)
+    for p in range(m):
+        if waiting[p]:
+            total = 0.0
+            n = ptr[p + 1] - ptr[p]
+            for i in range(ptr[p], ptr[p + 1]):
+                g = groups[i]
+                total += acct[g, WEIGHT] * (acct[g, MONEY] + safety * acct[g, ERR])
+            if not total * (1.0 + (n + 4) * EPS) < costs[p]:
+                return False
+    return True
+
+
+class Engine:
+    """A Problem's arrays as the compiled functions take them; `runs`/`fallbacks` counted."""
+
+    def __init__(self, problem, candidates):
+        m = len(problem.costs)
+        self.costs = np.asarray(problem.costs, dtype=np.float64)
+        self.utils = np.asarray(problem.utils, dtype=np.float64)
+        self.tie_rank = np.asarray(problem.tie_rank, dtype=np.int64)
+        self.ptr = np.zeros(m + 1, dtype=np.int64)
+        self.ptr[1:] = np.cumsum([len(s) for s in problem.supporters])
+        self.groups = (
+            np.concatenate(problem.supporters).astype(np.int32)
+            if m
+            else np.zeros(0, dtype=np.int32)
+        )
+        self.weights = np.asarray(problem.weights, dtype=np.float64)
+        self.support = np.asarray(problem.support, dtype=np.float64)
+        self.neighbours = np.zeros((m, m), dtype=np.bool_)
+        for p, near in enumerate(problem.neighbours):
+            self.neighbours[p, list(near)] = True
+        self.alive = np.zeros(m, dtype=np.bool_)
+        self.alive[[p for p in candidates if problem.costs[p] > 0]] = True
+        self.safety = SAFETY
+        self.runs = self.fallbacks = self.probes = 0
+
+    def arrays(self):
+        """The election's arrays, in the order every compiled function takes them."""
+        return (
+            self.costs,
+            self.utils,
+            self.tie_rank,
+            self.ptr,
+            self.groups,
+            self.weights,
+            self.support,
+        )
+
+    def run(self, budget):
+        """(order, rho upper bounds) of MES at the exact per-voter `budget`, or None if unsure."""
+        value = float(budget)
+        self.runs += 1
+        certified, order, count, rho_high = run(
+            value, EPS * abs(value), self.alive, *self.arrays(), self.neighbours, self.safety
+        )
+        if not certified:
+            self.fallbacks += 1
+            return None
+        return order[:count].tolist(), rho_high[:count].copy()
+
+    def same_outcome_up_to(self, order, rho_high, budget) -> bool:
+        """True only if `order` (with rho at most `rho_high`) holds up to `budget`."""
+        value = float(budget)
+        self.probes += 1
+        order = np.asarray(order, dtype=np.int64)
+        return same_outcome(
+            value, EPS * abs(value), self.alive, order, len(order), rho_high, *self.arrays(),
+            self.safety,
+        )  # fmt: skip

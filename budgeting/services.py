@@ -446,8 +446,28 @@ def ballot_round(round_id: int) -> BudgetRoundPage | None:
         round_page.base_url = round_page.url
         round_page.budget_rows()
         round_page.get_view_restrictions()
+        site = round_page.get_site()
+        round_page.site_hostname = site.hostname.lower() if site else None
+        round_page.site_is_default = bool(site and site.is_default_site)
+        round_page.other_hostnames = frozenset(
+            hostname.lower()
+            for hostname in Site.objects.exclude(pk=site.pk if site else None).values_list(
+                "hostname", flat=True
+            )
+        )
     cache.set(key, (token, round_page), ROUND_CACHE_SECONDS)
     return round_page
+
+
+def round_serves_host(round_page: BudgetRoundPage, hostname: str) -> bool:
+    """True if a request for `hostname` reaches this round (from `ballot_round`) as Wagtail's
+    site lookup would route it: its own site's hostname, or any hostname no other site has
+    when its site is the default one."""
+    if round_page.site_hostname is None:
+        return False
+    if hostname == round_page.site_hostname:
+        return True
+    return round_page.site_is_default and hostname not in round_page.other_hostnames
 
 
 def _saved_or_deleted(sender, instance, **_kwargs) -> None:

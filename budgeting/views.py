@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.core.signing import BadSignature
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http.request import split_domain_port
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -561,16 +562,17 @@ def ballot_done(request, round_page):
 # routing; the view, its permission check and the service are the same as on the round page.
 
 
-def _ballot_round(round_id):
+def _ballot_round(request, round_id):
     round_page = services.ballot_round(round_id)
-    if round_page is None:
+    hostname, _port = split_domain_port(request.get_host())
+    if round_page is None or not services.round_serves_host(round_page, hostname):
         raise Http404
     return round_page
 
 
 def ballot_post(request, round_id):
     """The ballot form's target. A GET (a reload, a bookmark) goes to the round's ballot page."""
-    round_page = _ballot_round(round_id)
+    round_page = _ballot_round(request, round_id)
     if request.method != "POST":
         query = request.META.get("QUERY_STRING", "")
         return redirect(f"{_base_url(round_page)}vote/" + (f"?{query}" if query else ""))
@@ -579,7 +581,7 @@ def ballot_post(request, round_id):
 
 def ballot_receipt(request, round_id):
     """The confirmation with the receipt, shown once: the cookie that carried it is deleted."""
-    round_page = _ballot_round(round_id)
+    round_page = _ballot_round(request, round_id)
     try:
         value = request.get_signed_cookie(
             RECEIPT_COOKIE, salt=_receipt_salt(round_page), max_age=RECEIPT_SECONDS

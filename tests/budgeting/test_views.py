@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 from budgeting import services
 from budgeting.models import (
@@ -25,6 +25,7 @@ from budgeting.models import (
 )
 from civitas.accounts.models import Role
 from civitas.core.exports import safe_cell
+from civitas.home.models import HomePage
 from civitas.participation.models import Phase
 from tests.factories import UserFactory
 
@@ -574,6 +575,26 @@ def test_unknown_and_unpublished_rounds_are_404(client, round_page, ballot_proje
     round_page.unpublish()
     assert client.post(cast_url(round_page), data).status_code == 404
     assert not Ballot.objects.exists() and not VoterRecord.objects.exists()
+
+
+def test_the_ballot_url_answers_only_on_the_rounds_site(
+    client, round_page, ballot_projects, resident, settings
+):
+    """Another site's hostname does not reach the round, as with Wagtail's routing; a hostname
+    no site has reaches it through the default site."""
+    settings.ALLOWED_HOSTS = ["*"]
+    other_home = Page.get_first_root_node().add_child(
+        instance=HomePage(title="Other town", slug="other-town")
+    )
+    Site.objects.create(hostname="other.example", port=80, root_page=other_home)
+    client.force_login(resident)
+    data = {"action": "confirm", "project": [ballot_projects["a"].pk]}
+    assert client.post(cast_url(round_page), data, HTTP_HOST="other.example").status_code == 404
+    assert client.get(f"{cast_url(round_page)}done/", HTTP_HOST="Other.Example").status_code == 404
+    assert not Ballot.objects.exists() and not VoterRecord.objects.exists()
+    response = client.post(cast_url(round_page), data, HTTP_HOST="vote.riverton.example")
+    assert response.status_code == 302
+    assert Ballot.objects.count() == 1
 
 
 @pytest.mark.parametrize("who", ["anonymous", "unverified", "no csrf token"])

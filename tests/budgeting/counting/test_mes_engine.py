@@ -7,11 +7,13 @@ voter, every price found by sorting, every Add1 budget counted. Small whole cost
 """
 
 import random
+from collections import Counter
 from fractions import Fraction
 
 import pytest
 
-from budgeting.counting import Ballot, Instance, Project, tally
+from budgeting.counting import Ballot, Instance, Project, fast, mes, tally
+from budgeting.counting.rules import Election
 
 
 def reference_mes(costs, ballots, budget, prices=None):
@@ -113,3 +115,98 @@ def test_add1_equals_counting_every_budget(seed, rule):
     outcome = tally(instance, rule)
     assert outcome.winners == [ids[p] for p in funded]
     assert outcome.voter_budget == budget
+
+
+def tied_election(seed):
+    """An election made of exact ties: equal costs, ballots mirrored, voters holding exactly
+    a price. The compiled engine cannot certify such decisions and must hand them over."""
+    rng = random.Random(seed)
+    m = rng.randint(3, 6)
+    unit = rng.choice([6, 12, 60])
+    costs = [unit * rng.choice([1, 1, 2]) for _ in range(m)]
+    patterns = [frozenset(rng.sample(range(m), rng.randint(1, 3))) for _ in range(3)]
+    # Each pattern with its mirror image (project p <-> m - 1 - p), the same number of times.
+    ballots = []
+    for pattern in patterns:
+        copies = rng.randint(1, 3)
+        ballots += [pattern] * copies + [frozenset(m - 1 - p for p in pattern)] * copies
+    total = rng.randint(unit, sum(costs))
+    ids = [f"p{i}" for i in range(m)]
+    instance = Instance(
+        meta={"budget": str(total)},
+        projects={ids[p]: Project(id=ids[p], cost=costs[p]) for p in range(m)},
+        ballots=[Ballot(str(v), tuple(ids[p] for p in sorted(b))) for v, b in enumerate(ballots)],
+    )
+    return instance, costs, ballots, total, ids
+
+
+def add1_problem(instance):
+    election = Election(instance)
+    return mes.Problem(
+        costs=election.costs,
+        utils=election.costs,
+        tie_rank=election.tie_ranks("pabutools", None),
+        groups=election.groups,
+        weights=election.weights,
+        voters=election.voters,
+    ), election.budget
+
+
+needs_numba = pytest.mark.skipif(not fast.AVAILABLE, reason="numba is not installed")
+
+
+@needs_numba
+@pytest.mark.parametrize("make", [random_election, tied_election])
+def test_add1_takes_the_compiled_path_and_the_exact_fallback(make):
+    """Add1 on the compiled engine equals counting every budget exactly, over elections where
+    the floats decide most runs and elections where exact ties make them hand over."""
+    seen = Counter()
+    for seed in SEEDS:
+        instance, costs, ballots, total, ids = make(seed)
+        funded, budget = reference_add1(costs, ballots, total)
+        problem, total = add1_problem(instance)
+        result = mes.add1(problem, total)
+        assert result.funded == funded
+        assert result.budget == budget
+        seen.update(result.stats)
+    assert seen["compiled_runs"] > seen["fallbacks"] > 0
+    if make is tied_election:
+        assert seen["fallbacks"] >= 20
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_add1_without_the_compiled_engine(seed, monkeypatch):
+    monkeypatch.setattr(mes, "COMPILED", False)
+    instance, costs, ballots, total, ids = tied_election(seed)
+    funded, budget = reference_add1(costs, ballots, total)
+    problem, total = add1_problem(instance)
+    result = mes.add1(problem, total)
+    assert (result.funded, result.budget) == (funded, budget)
+    assert result.stats["exact_runs"] >= 1 and "compiled_runs" not in result.stats
+
+
+def float_tie():
+    """Two projects with the same exact rho (1/3: three voters approve both), which floats
+    compute as different numbers: fl(fl(c / 3) / c) is 1/3 rounded for c = 1,000,000 and one
+    unit above it for c = 1,000,001. The tie goes to p0, the costlier one."""
+    costs = {"p0": 1_000_001, "p1": 1_000_000}
+    instance = Instance(
+        meta={"budget": "1500000"},
+        projects={p: Project(id=p, cost=c) for p, c in costs.items()},
+        ballots=[Ballot(str(v), ("p0", "p1")) for v in range(3)],
+    )
+    return add1_problem(instance)
+
+
+@needs_numba
+def test_the_error_bounds_are_what_keeps_the_floats_exact():
+    problem, total = float_tie()
+    budget = Fraction(total, 3)
+    assert (1_000_001 / 3) / 1_000_001 > (1_000_000 / 3) / 1_000_000  # floats: p1 cheaper
+    assert mes.run(problem, budget).funded == [0]  # exact: a tie, won by p0
+    engine = fast.Engine(problem, mes.supported(problem))
+    assert engine.run(budget) is None  # too close to certify: counted exactly instead
+    engine.safety = 0.0  # trusting the floats as they are funds the wrong project
+    assert engine.run(budget)[0] == [1]
+    result = mes.add1(problem, total)
+    assert result.funded == [0] and result.stats["fallbacks"] == 1

@@ -44,14 +44,7 @@ def profile(path, rule: str) -> dict:
     parsed = time.process_time()
     election = Election(instance)
     grouped = time.process_time()
-    problem = mes.Problem(
-        costs=election.costs,
-        utils=election.costs,
-        tie_rank=election.tie_ranks("pabutools", None),
-        groups=election.groups,
-        weights=election.weights,
-        voters=election.voters,
-    )
+    problem = election.problem(election.costs, election.tie_ranks("pabutools", None))
     prepared = time.process_time()
     runs, probes = Timed("run"), Timed("same_outcome_up_to")
     mes.run, mes.same_outcome_up_to = runs, probes

@@ -116,6 +116,17 @@ class Election:
             ranks[i] = rank
         return ranks
 
+    def problem(self, utils: list[int], ranks: list[int]) -> mes.Problem:
+        """The grouped ballots as MES counts them, with these satisfactions and tie ranks."""
+        return mes.Problem(
+            costs=self.costs,
+            utils=utils,
+            tie_rank=ranks,
+            groups=self.groups,
+            weights=self.weights,
+            voters=self.voters,
+        )
+
     def outcome(self, rule, winners, tie_order, steps, **more) -> Outcome:
         """The Outcome of funding `winners` (project indices, in selection order)."""
         return Outcome(
@@ -250,14 +261,7 @@ def _greedy(
 
 def _tally_mes(election, rule, ranks, tie_order, exclude_unsupported, report) -> Outcome:
     utils = [1] * len(election.costs) if rule == "mes-approval" else election.costs
-    problem = mes.Problem(
-        costs=election.costs,
-        utils=utils,
-        tie_rank=ranks,
-        groups=election.groups,
-        weights=election.weights,
-        voters=election.voters,
-    )
+    problem = election.problem(utils, ranks)
     if rule in ("mes", "mes-approval"):
         result = mes.run(problem, mes.Q(election.budget, max(election.voters, 1)), report=report)
     else:

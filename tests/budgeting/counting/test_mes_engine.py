@@ -83,11 +83,16 @@ def random_election(seed):
     if rng.random() < 0.5:  # identical ballots, as in big cities
         ballots += [ballots[0]] * rng.randint(1, 5)
     total = rng.randint(max(1, sum(costs) // 5), sum(costs))
+    return as_instance(costs, ballots, total)
+
+
+def as_instance(costs, ballots, total):
+    """(Instance, costs, ballots, total, ids) of an election given by project indices."""
     # Ids that sort as text in index order, so pabutools' tie order is the index order.
-    ids = [f"p{i}" for i in range(m)]
+    ids = [f"p{i}" for i in range(len(costs))]
     instance = Instance(
         meta={"budget": str(total)},
-        projects={ids[p]: Project(id=ids[p], cost=costs[p]) for p in range(m)},
+        projects={ids[p]: Project(id=ids[p], cost=costs[p]) for p in range(len(costs))},
         ballots=[Ballot(str(v), tuple(ids[p] for p in sorted(b))) for v, b in enumerate(ballots)],
     )
     return instance, costs, ballots, total, ids
@@ -130,26 +135,13 @@ def tied_election(seed):
     for pattern in patterns:
         copies = rng.randint(1, 3)
         ballots += [pattern] * copies + [frozenset(m - 1 - p for p in pattern)] * copies
-    total = rng.randint(unit, sum(costs))
-    ids = [f"p{i}" for i in range(m)]
-    instance = Instance(
-        meta={"budget": str(total)},
-        projects={ids[p]: Project(id=ids[p], cost=costs[p]) for p in range(m)},
-        ballots=[Ballot(str(v), tuple(ids[p] for p in sorted(b))) for v, b in enumerate(ballots)],
-    )
-    return instance, costs, ballots, total, ids
+    return as_instance(costs, ballots, rng.randint(unit, sum(costs)))
 
 
 def add1_problem(instance):
     election = Election(instance)
-    return mes.Problem(
-        costs=election.costs,
-        utils=election.costs,
-        tie_rank=election.tie_ranks("pabutools", None),
-        groups=election.groups,
-        weights=election.weights,
-        voters=election.voters,
-    ), election.budget
+    ranks = election.tie_ranks("pabutools", None)
+    return election.problem(election.costs, ranks), election.budget
 
 
 needs_numba = pytest.mark.skipif(not fast.AVAILABLE, reason="numba is not installed")

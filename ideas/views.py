@@ -5,7 +5,6 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from wagtail.search.backends import get_search_backend
 
 from civitas.core.errors import DomainError
+from civitas.core.pagination import LargeListPaginator
 from civitas.core.search import plain_words
 
 from . import services
@@ -94,7 +94,7 @@ def list_context(request, ideas, form) -> dict:
             **switch,
         }
     listed, rows = list_page(ideas, sort=sort, seed=seed, searched=bool(filters.get("q")))
-    page_obj = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = LargeListPaginator(listed, PER_PAGE).get_page(request.GET.get("page"))
     page_obj.object_list = rows(page_obj.object_list)
     for idea in page_obj.object_list:
         idea.link = f"{idea.process.get_url(request)}{idea.pk}/"

@@ -1,5 +1,7 @@
 """An election as the counting rules see it: projects with costs, a budget, ballots."""
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -15,6 +17,23 @@ def whole_number(text: str, what: str) -> int:
     if value.denominator != 1:
         raise ValueError(f"{what} must be a whole number, not {text!r}")
     return int(value)
+
+
+@contextmanager
+def no_cycle_collection():
+    """Pause Python's cyclic garbage collector while building many acyclic objects.
+
+    Reading and grouping ballots builds a few objects per ballot and none of them form
+    cycles: the collector would only rescan them, again and again (half the time of parsing
+    a big city's file, two thirds of grouping its ballots).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,18 @@ value) and writes text that pabutools parses back to the same election.
 """
 
 import csv
-import gc
 import io
 import os
 from collections.abc import Iterable
 
-from budgeting.counting.instance import VOTE_TYPES, Ballot, Instance, Project, whole_number
+from budgeting.counting.instance import (
+    VOTE_TYPES,
+    Ballot,
+    Instance,
+    Project,
+    no_cycle_collection,
+    whole_number,
+)
 
 SECTIONS = ("meta", "projects", "votes")
 SECTION_INITIALS = frozenset("mpvMPV \t")
@@ -52,15 +58,8 @@ def _value(cell: str) -> str | None:
 
 def parse(source) -> Instance:
     """Read a pabulib election from a path, its text, or a file object; raise PabulibError."""
-    # Parsing builds a few objects per ballot and none of them form cycles: the cyclic garbage
-    # collector would only rescan them, again and again (half the time on a big city's file).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cycle_collection():
         return _parse(source)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _parse(source) -> Instance:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from budgeting.counting import mes
-from budgeting.counting.instance import Instance
+from budgeting.counting.instance import Instance, no_cycle_collection
 
 RULES: tuple[str, ...] = (
     "greedy",
@@ -50,6 +50,10 @@ class Election:
     """An instance prepared for counting: projects indexed in file order, ballots grouped."""
 
     def __init__(self, instance: Instance, scores=None):
+        with no_cycle_collection():
+            self._group(instance, scores)
+
+    def _group(self, instance: Instance, scores) -> None:
         self.instance = instance
         self.ids = list(instance.projects)
         index = {project_id: i for i, project_id in enumerate(self.ids)}
@@ -118,14 +122,15 @@ class Election:
 
     def problem(self, utils: list[int], ranks: list[int]) -> mes.Problem:
         """The grouped ballots as MES counts them, with these satisfactions and tie ranks."""
-        return mes.Problem(
-            costs=self.costs,
-            utils=utils,
-            tie_rank=ranks,
-            groups=self.groups,
-            weights=self.weights,
-            voters=self.voters,
-        )
+        with no_cycle_collection():
+            return mes.Problem(
+                costs=self.costs,
+                utils=utils,
+                tie_rank=ranks,
+                groups=self.groups,
+                weights=self.weights,
+                voters=self.voters,
+            )
 
     def outcome(self, rule, winners, tie_order, steps, **more) -> Outcome:
         """The Outcome of funding `winners` (project indices, in selection order)."""

@@ -3,14 +3,25 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
 from civitas.home.models import HomePage
 
 _migrated_snapshot: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in another language (a language
+    cookie) leaves it active in the thread, as the locale middleware does not reset it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

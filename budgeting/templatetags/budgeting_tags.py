@@ -4,9 +4,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django import template
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@register.simple_tag
+def thousands_separator() -> str:
+    """The active language's thousands separator, as `intcomma` writes it (for the ballot's
+    running total, which scripts rewrite in the same form); empty where numbers are not grouped."""
+    return get_format("THOUSAND_SEPARATOR") if get_format("NUMBER_GROUPING") else ""
 
 
 @register.filter

@@ -46,7 +46,7 @@ def test_round_page_lists_proposals_and_budgets(client, round_page, ballot_proje
     response = client.get(round_page.url)
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Benches" in text and "North park" in text and "50000" in text
+    assert "Benches" in text and "North park" in text and "50,000" in text
 
 
 def test_round_page_queries_do_not_grow(
@@ -136,6 +136,29 @@ def test_knapsack_update_shows_the_total_and_the_error(
     assert review.status_code == 400 and "more than the budget" in review.content.decode()
     confirm = client.post(url, {"action": "confirm", "project": [a.pk, b.pk]})
     assert confirm.status_code == 400 and not Ballot.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "separator"), [("en", ","), ("es", "\xa0"), ("fr", "\xa0"), ("ar", "")]
+)
+def test_amounts_are_grouped_by_thousands_in_the_language(
+    client, make_round_page, make_proposal, resident, language, separator
+):
+    round_page = make_round_page(
+        "vote", ballot_type=BallotType.KNAPSACK, total_budget=1_250_000, district_budgets=False
+    )
+    a = make_proposal(round_page, title="A", cost=700_000)
+    client.force_login(resident)
+    client.cookies["django_language"] = language
+    grouped = separator.join(["1", "250", "000"])
+    page = client.get(round_page.url).content.decode()
+    assert f"{grouped} {round_page.currency}" in page
+    update = client.post(vote_url(round_page), {"action": "update", "project": [a.pk]})
+    html = update.content.decode()
+    assert f"700{separator}000" in html and grouped in html
+    # The script groups the running total with the same separator, the raw amounts as data.
+    assert f'data-thousands="{separator}"' in html.replace("&nbsp;", "\xa0")
+    assert 'data-budget="1250000"' in html and 'data-cost="700000"' in html
 
 
 @pytest.mark.parametrize("case", ["other district", "other round", "unknown", "junk id"])

@@ -5,6 +5,10 @@
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_m, key) { return values[key]; });
   }
+  // Amounts grouped by thousands as the server writes them (Django's intcomma).
+  function grouped(amount, separator) {
+    return String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+  }
   function refresh(pot) {
     var type = pot.getAttribute("data-type");
     var budget = parseInt(pot.getAttribute("data-budget"), 10) || 0;
@@ -22,7 +26,11 @@
     total.classList.toggle("over", !!over);
     var template = total.getAttribute("data-template-" + type) || total.getAttribute("data-template");
     if (template) {
-      total.textContent = format(template, { count: count, cost: cost, budget: budget, used: used, points: points, max: max });
+      var separator = pot.getAttribute("data-thousands") || "";
+      total.textContent = format(template, {
+        count: count, cost: grouped(cost, separator), budget: grouped(budget, separator),
+        used: used, points: points, max: max
+      });
     }
   }
   document.querySelectorAll("[data-pot]").forEach(function (pot) {

@@ -276,15 +276,15 @@ def same_outcome(budget, budget_err, alive0, order, count, rho_high, costs, util
     return True
 
 
-def _lexicographic(groups, place, m):
-    """The groups' indices in lexicographic order of their projects' sorted places."""
-    sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+def _lexicographic(sizes, flat, place, m):
+    """The groups' indices in lexicographic order of their projects' sorted places (group g
+    has sizes[g] projects, listed in `flat` group after group)."""
+    count = len(sizes)
     width = int(sizes.max(initial=0))
     if width == 0:
-        return np.arange(len(groups))
-    table = np.full((len(groups), width), m, dtype=np.int64)
-    flat = np.fromiter((p for g in groups for p in g), dtype=np.int64, count=int(sizes.sum()))
-    rows = np.repeat(np.arange(len(groups)), sizes)
+        return np.arange(count)
+    table = np.full((count, width), m, dtype=np.int64)
+    rows = np.repeat(np.arange(count), sizes)
     columns = np.arange(len(flat)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     table[rows, columns] = place[flat]
     table.sort(axis=1)
@@ -308,7 +308,9 @@ class Engine:
         place = np.empty(m, dtype=np.int64)
         place[popular] = np.arange(m)
         renumber = np.empty(len(problem.groups), dtype=np.int64)
-        renumber[_lexicographic(problem.groups, place, m)] = np.arange(len(problem.groups))
+        renumber[_lexicographic(problem.sizes, problem.flat, place, m)] = np.arange(
+            len(problem.groups)
+        )
         self.groups = (
             renumber[np.concatenate(problem.supporters)].astype(np.int32)
             if m

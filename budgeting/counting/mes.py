@@ -42,13 +42,19 @@ class Problem:
     weights: list[int]
     voters: int
     support: list[int] = field(init=False)
+    # The number of projects of each group and all groups' projects in one array, when the
+    # caller has them already (numpy arrays).
+    sizes: object = field(default=None, repr=False)
+    flat: object = field(default=None, repr=False)
 
     def __post_init__(self):
         m = len(self.costs)
-        sizes = np.fromiter((len(g) for g in self.groups), dtype=np.int64, count=len(self.groups))
-        flat = np.fromiter(
-            (p for g in self.groups for p in g), dtype=np.int64, count=int(sizes.sum())
-        )
+        if self.sizes is None:
+            self.sizes = np.fromiter(map(len, self.groups), dtype=np.int64, count=len(self.groups))
+            self.flat = np.fromiter(
+                (p for g in self.groups for p in g), dtype=np.int64, count=int(self.sizes.sum())
+            )
+        sizes, flat = self.sizes, self.flat
         owner = np.repeat(np.arange(len(self.groups), dtype=np.int64), sizes)
         order = np.argsort(flat, kind="stable")
         flat, owner = flat[order], owner[order]

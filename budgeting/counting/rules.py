@@ -8,6 +8,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import chain
+
+import numpy as np
 
 from budgeting.counting import mes
 from budgeting.counting.instance import Instance, no_cycle_collection
@@ -37,6 +40,7 @@ class Outcome:
     voter_budget: Fraction | None
     steps: list[dict] = field(default_factory=list)
     completion: str = ""  # "greedy" when a greedy pass spent what MES left over
+    counting: dict = field(default_factory=dict)  # Add1: runs compiled, exact, not certified
 
 
 class CountingError(ValueError):
@@ -61,7 +65,6 @@ class Election:
         self.budget = instance.budget
         self.voters = len(instance.ballots)
         grouped: Counter = Counter()
-        self.votes = [0] * len(self.ids)
         self.points = [0] * len(self.ids)
         if scores is not None and scores != "points":
             try:
@@ -76,11 +79,19 @@ class Election:
         if by_points:
             for ballot in instance.ballots:
                 self._add_points(ballot, index, scores)
-        for group, weight in grouped.items():
-            for p in group:
-                self.votes[p] += weight
         self.groups = list(grouped)
-        self.weights = [grouped[g] for g in self.groups]
+        self.weights = list(grouped.values())
+        # Every group's projects in one array, shared with the MES problem.
+        self.sizes = np.fromiter(map(len, self.groups), dtype=np.int64, count=len(self.groups))
+        self.flat = np.fromiter(
+            chain.from_iterable(self.groups), dtype=np.int64, count=int(self.sizes.sum())
+        )
+        counts = np.bincount(
+            self.flat,
+            weights=np.repeat(np.asarray(self.weights, dtype=np.float64), self.sizes),
+            minlength=len(self.ids),
+        )
+        self.votes = counts.astype(np.int64).tolist()
         # The score greedy rules rank by: points when asked for, else supporters.
         self.score = self.points if by_points else self.votes
 
@@ -130,6 +141,8 @@ class Election:
                 groups=self.groups,
                 weights=self.weights,
                 voters=self.voters,
+                sizes=self.sizes,
+                flat=self.flat,
             )
 
     def outcome(self, rule, winners, tie_order, steps, **more) -> Outcome:
@@ -338,4 +351,5 @@ def _tally_mes(election, rule, ranks, tie_order, exclude_unsupported, report) ->
         steps,
         voter_budget=Fraction(int(result.budget.numerator), int(result.budget.denominator)),
         completion=completion,
+        counting=result.stats,
     )

@@ -1,9 +1,35 @@
-"""Cross-cutting request handling: body size limits and the Content Security Policy."""
+"""Cross-cutting request handling: the client's address behind a proxy, body size limits and
+the Content Security Policy."""
+
+import contextlib
+import ipaddress
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+
+class ClientAddressMiddleware:
+    """Behind a proxy that names the client in a header of its own (CIVITAS_CLIENT_IP_HEADER,
+    e.g. X-Real-IP, which the proxy overwrites on every request), take the client's address
+    from it, so rate limits, sign-in records and logs count people rather than the proxy.
+
+    WSGI servers give the proxy's address as REMOTE_ADDR; daphne's --proxy-headers does this
+    itself. A header that holds no single IP address is ignored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        header = settings.CIVITAS_CLIENT_IP_HEADER
+        self.meta_key = "HTTP_" + header.upper().replace("-", "_") if header else None
+
+    def __call__(self, request):
+        if self.meta_key:
+            value = request.META.get(self.meta_key, "").strip()
+            with contextlib.suppress(ValueError):
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(value))
+        return self.get_response(request)
 
 
 class RequestSizeLimitMiddleware:

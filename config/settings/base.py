@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "civitas.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -280,6 +281,9 @@ STORAGES = {
 # Request size: bodies above this get 413; uploads are capped separately per field.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CIVITAS_MAX_REQUEST_BYTES = int(os.environ.get("CIVITAS_MAX_REQUEST_BYTES", 10 * 1024 * 1024))
+
+# Behind a proxy: the header in which it names the client (e.g. X-Real-IP); empty: REMOTE_ADDR.
+CIVITAS_CLIENT_IP_HEADER = os.environ.get("CIVITAS_CLIENT_IP_HEADER", "")
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Civitas"

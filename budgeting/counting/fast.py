@@ -118,7 +118,7 @@ def charge(f, q, q_err, threshold, ptr, groups, acct):
 @_compiled
 def accounts(budget, budget_err, weights):
     """Per voter group: money left, its error bound, weight (one row, read together)."""
-    acct = np.zeros((weights.shape[0], 4))
+    acct = np.zeros((weights.shape[0], 3))
     for g in range(weights.shape[0]):
         acct[g, MONEY], acct[g, ERR], acct[g, WEIGHT] = budget, budget_err, weights[g]
     return acct
@@ -145,12 +145,67 @@ def refresh(p, known, dirty, alive, costs, utils, support, ptr, groups, acct, sa
 
 
 @_compiled
-def run(budget, budget_err, alive0, costs, utils, tie_rank, ptr, groups, weights, support,
-        neighbours, safety):  # fmt: skip
-    """MES at per-voter `budget` (a float within `budget_err` of the exact one).
+def cannot_pay(p, t, cache, costs, support, ptr, groups, acct, safety):
+    """True if p's supporters surely cannot pay its cost at price t each: the exact
+    sum(weight * min(money, t)) is below the cost.
 
-    Returns (certified, order, count, rho_high): the funded projects order[:count] and for
-    each round an upper bound of its exact rho; certified False when a decision was too close.
+    cache[p] holds (t0, s0, money0) from the last look at p: an upper bound s0 of that sum at
+    t0 and of all their money; money only falls from round to round and
+    min(m, a * t) <= a * min(m, t) for a >= 1, so they bound the sum at t without a pass.
+    """
+    cost = costs[p]
+    if support[p] * t < cost * (1.0 - 4.0 * EPS):
+        return True
+    if cache[p, 0] < np.inf:
+        bound = cache[p, 2]
+        if t < np.inf:
+            bound = min(cache[p, 1] * max(1.0, t / cache[p, 0]), bound)
+        if bound < cost:
+            return True
+    spend = 0.0
+    total = 0.0
+    n = ptr[p + 1] - ptr[p]
+    for i in range(ptr[p], ptr[p + 1]):
+        g = groups[i]
+        high = acct[g, MONEY] + safety * acct[g, ERR]
+        spend += acct[g, WEIGHT] * min(high, t)
+        total += acct[g, WEIGHT] * high
+    cache[p, 0] = t
+    cache[p, 1] = spend * (1.0 + (n + 4) * EPS)
+    cache[p, 2] = total * (1.0 + (n + 4) * EPS)
+    return cache[p, 1] < cost
+
+
+@_compiled
+def fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours):
+    """Record f as funded at round `count` and charge its supporters; the next round's number."""
+    order[count] = f
+    rho_high[count] = known[f, HIGH]
+    alive[f] = False
+    charge(f, known[f, Q], known[f, Q_ERR], known[f, THRESHOLD], ptr, groups, acct)
+    for p in range(known.shape[0]):
+        if neighbours[f, p]:
+            dirty[p] = True
+    return count + 1
+
+
+@_compiled
+def run(budget, budget_err, alive0, forced, forced_rho, resume, costs, utils, tie_rank, ptr,
+        groups, weights, support, neighbours, safety):  # fmt: skip
+    """MES at per-voter `budget` (a float within `budget_err` of the exact one), first trying
+    the rounds `forced` of a run at a lower budget, whose rho were at most `forced_rho`.
+
+    With the same projects funded in the same order, money left only grows with the budget
+    and prices only fall: if at `budget`, with that order forced, no other project can pay
+    for itself at the rho of the reference round, the forced project wins that round at every
+    budget from the reference one to `budget`. So the forced rounds hold up to the first one
+    where that is not shown; and if all hold and no project is left affordable at the end,
+    the whole outcome is the same over that range ("proven").
+
+    From the first forced round not shown (or from the start), MES goes on as usual if
+    `resume`, every decision certified. Returns (proven, certified, order, count, rho_high):
+    the funded projects order[:count] and for each round an upper bound of its exact rho;
+    certified False when a decision was too close (or not resumed).
     """
     m = costs.shape[0]
     acct = accounts(budget, budget_err, weights)
@@ -164,9 +219,35 @@ def run(budget, budget_err, alive0, costs, utils, tie_rank, ptr, groups, weights
         known[p, HIGH] = np.inf
         if alive[p]:
             known[p, LOW] = costs[p] / (support[p] * utils[p]) * (1.0 - 4.0 * EPS)
+    cache = np.full((m, 3), np.inf)
     order = np.zeros(m, dtype=np.int64)
     rho_high = np.zeros(m)
     count = 0
+    proven = True
+    for k in range(forced.shape[0]):
+        f = forced[k]
+        for p in range(m):
+            if alive[p] and p != f:
+                t = forced_rho[k] * utils[p] * (1.0 + 4.0 * EPS)
+                if not cannot_pay(p, t, cache, costs, support, ptr, groups, acct, safety):
+                    proven = False
+                    break
+        if not proven:
+            break
+        if refresh(f, known, dirty, alive, costs, utils, support, ptr, groups, acct, safety):
+            proven = False  # not PRICED: not shown (more money cannot make f unaffordable)
+            break
+        count = fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours)
+    if proven:
+        for p in range(m):
+            if alive[p] and not cannot_pay(p, np.inf, cache, costs, support, ptr, groups, acct,
+                                           safety):  # fmt: skip
+                proven = False
+                break
+        if proven:
+            return True, True, order, count, rho_high
+    if not resume:
+        return False, False, order, count, rho_high
     while True:
         candidates = np.flatnonzero(alive)
         if candidates.shape[0] == 0:
@@ -181,7 +262,7 @@ def run(budget, budget_err, alive0, costs, utils, tie_rank, ptr, groups, weights
                     p, known, dirty, alive, costs, utils, support, ptr, groups, acct, safety
                 )
                 if status == UNSURE:
-                    return False, order, count, rho_high
+                    return False, False, order, count, rho_high
                 if status == DEAD:
                     continue
             if (
@@ -201,79 +282,11 @@ def run(budget, budget_err, alive0, costs, utils, tie_rank, ptr, groups, weights
                     )
                     if status == DEAD or (status == PRICED and known[p, LOW] > known[best, HIGH]):
                         continue
-                return False, order, count, rho_high
-        order[count] = best
-        rho_high[count] = known[best, HIGH]
-        count += 1
-        alive[best] = False
-        charge(
-            best, known[best, Q], known[best, Q_ERR], known[best, THRESHOLD], ptr, groups, acct
-        )  # fmt: skip
-        for p in range(m):
-            if neighbours[best, p]:
-                dirty[p] = True
-    return True, order, count, rho_high
-
-
-@_compiled
-def same_outcome(budget, budget_err, alive0, order, count, rho_high, costs, utils, tie_rank,
-                  ptr, groups, weights, support, safety):  # fmt: skip
-    """True only if MES surely gives `order[:count]` at every per-voter budget from the one
-    whose rounds had rho at most `rho_high` up to `budget`; False when not shown.
-
-    With the same projects funded in the same order, money left only grows with the budget
-    and prices only fall: if at `budget`, with that order forced, no other project can pay
-    for itself at the rho of the reference round (nor at the end), none beats it in between.
-    """
-    m = costs.shape[0]
-    acct = accounts(budget, budget_err, weights)
-    waiting = alive0.copy()
-    # Cached upper bounds of sum(min(money, t)) per project from the last look: threshold t0,
-    # that sum s0, and the supporters' money in all (money only falls from round to round).
-    t0 = np.full(m, np.inf)
-    s0 = np.full(m, np.inf)
-    money0 = np.full(m, np.inf)
-    for k in range(count):
-        f = order[k]
-        for p in range(m):
-            if not waiting[p] or p == f:
-                continue
-            t = rho_high[k] * utils[p] * (1.0 + 4.0 * EPS)
-            if support[p] * t < costs[p] * (1.0 - 4.0 * EPS):
-                continue
-            if t0[p] < np.inf:
-                bound = min(s0[p] * max(1.0, t / t0[p]), money0[p])
-                if bound < costs[p]:
-                    continue
-            # Upper bound of the exact sum(weight * min(money, t)).
-            spend = 0.0
-            total = 0.0
-            n = ptr[p + 1] - ptr[p]
-            for i in range(ptr[p], ptr[p + 1]):
-                g = groups[i]
-                high = acct[g, MONEY] + safety * acct[g, ERR]
-                spend += acct[g, WEIGHT] * min(high, t)
-                total += acct[g, WEIGHT] * high
-            spend *= 1.0 + (n + 4) * EPS
-            total *= 1.0 + (n + 4) * EPS
-            t0[p], s0[p], money0[p] = t, spend, total
-            if not spend < costs[p]:
-                return False
-        status, q, q_err, threshold = price(f, 0.0, costs, support, ptr, groups, acct, safety)
-        if status != PRICED:
-            return False
-        waiting[f] = False
-        charge(f, q, q_err, threshold, ptr, groups, acct)
-    for p in range(m):
-        if waiting[p]:
-            total = 0.0
-            n = ptr[p + 1] - ptr[p]
-            for i in range(ptr[p], ptr[p + 1]):
-                g = groups[i]
-                total += acct[g, WEIGHT] * (acct[g, MONEY] + safety * acct[g, ERR])
-            if not total * (1.0 + (n + 4) * EPS) < costs[p]:
-                return False
-    return True
+                return False, False, order, count, rho_high
+        count = fund(
+            best, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours
+        )
+    return False, True, order, count, rho_high
 
 
 def _lexicographic(sizes, flat, place, m):
@@ -341,24 +354,28 @@ class Engine:
             self.support,
         )
 
-    def run(self, budget):
-        """(order, rho upper bounds) of MES at the exact per-voter `budget`, or None if unsure."""
-        value = float(budget)
-        self.runs += 1
-        certified, order, count, rho_high = run(
-            value, EPS * abs(value), self.alive, *self.arrays(), self.neighbours, self.safety
-        )
-        if not certified:
-            self.fallbacks += 1
-            return None
-        return order[:count].tolist(), rho_high[:count].copy()
+    def run(self, budget, reference=None, resume=True):
+        """(proven, found) for MES at the exact per-voter `budget`.
 
-    def same_outcome_up_to(self, order, rho_high, budget) -> bool:
-        """True only if `order` (with rho at most `rho_high`) holds up to `budget`."""
+        reference: (order, rho upper bounds) of a run at a lower budget, tried first (see
+        `run`); proven: that outcome surely holds at every budget from its own to this one.
+        found: (order, rho upper bounds) of the outcome at `budget`, None if not certified
+        (or not resumed after a reference not proven).
+        """
         value = float(budget)
-        self.probes += 1
-        order = np.asarray(order, dtype=np.int64)
-        return same_outcome(
-            value, EPS * abs(value), self.alive, order, len(order), rho_high, *self.arrays(),
-            self.safety,
+        forced, forced_rho = reference if reference is not None else ([], [])
+        forced = np.asarray(forced, dtype=np.int64)
+        forced_rho = np.asarray(forced_rho, dtype=np.float64)
+        if resume:
+            self.runs += 1
+        else:
+            self.probes += 1
+        proven, certified, order, count, rho_high = run(
+            value, EPS * abs(value), self.alive, forced, forced_rho, resume, *self.arrays(),
+            self.neighbours, self.safety,
         )  # fmt: skip
+        if proven or certified:
+            return proven, (order[:count].tolist(), rho_high[:count].copy())
+        if resume:
+            self.fallbacks += 1
+        return False, None

@@ -481,10 +481,12 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
     engine = fast.Engine(problem, candidates) if COMPILED and fast.AVAILABLE else None
     stats = {"exact_runs": 0, "exact_probes": 0}
 
-    def outcome(budget):
-        """(order of the funded projects, upper bounds of their rho, exact Run or None)."""
+    def outcome(budget, reference=None):
+        """(order of the funded projects, upper bounds of their rho, exact Run or None).
+
+        reference: the same for a lower budget, which the compiled engine tries first."""
         if engine is not None:
-            found = engine.run(budget)
+            found = engine.run(budget, reference)[1]
             if found is not None:
                 return found[0], found[1], None
         stats["exact_runs"] += 1
@@ -492,11 +494,14 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
         rho_high = np.array([float(r.rho) for r in counted.rounds]) * (1 + 4 * fast.EPS)
         return [r.project for r in counted.rounds], rho_high, counted
 
-    def same_up_to(order, rho_high, counted, budget) -> bool:
+    def same_up_to(reference, counted, budget, resume):
+        """(True if the outcome `reference` holds up to `budget`, else False and, if resumed
+        and the compiled engine could count it, the outcome at `budget` as `outcome` gives)."""
         if engine is not None:
-            return engine.same_outcome_up_to(order, rho_high, budget)
+            proven, found = engine.run(budget, reference, resume)
+            return proven, (None if proven or found is None else (*found, None))
         stats["exact_probes"] += 1
-        return same_outcome_up_to(problem, counted, budget, candidates)
+        return same_outcome_up_to(problem, counted, budget, candidates), None
 
     def exact(budget, counted=None) -> Run:
         """The exact Run at `budget` (`counted` if already counted), with the stats."""
@@ -514,8 +519,8 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
     step = 0
     stride = 1
     pause = wait = 0  # after failed probes, take a few plain steps before probing again
+    order, rho_high, counted = outcome(start)
     while True:
-        order, rho_high, counted = outcome(start + step)
         spent = sum(problem.costs[p] for p in order)
         if spent > total_budget:
             if step == 0:
@@ -528,31 +533,40 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
             done = all(p in funded or spent + problem.costs[p] > total_budget for p in paid)
         if done:
             return exact(start + step, counted)
+        reference = (order, rho_high)
         if wait:
             wait -= 1
             step += 1
+            order, rho_high, counted = outcome(start + step, reference)
             continue
-        # Find the last step with the same outcome: gallop, then bisect.
-        good, bad = step, None
+        # Find the last step with the same outcome: gallop, then bisect. A probe at the step
+        # right after the last proven one also counts the outcome there when it fails.
+        good, bad, following = step, None, None
         probe = step + stride
         while bad is None and good < ceiling:
             probe = min(probe, ceiling)
-            if same_up_to(order, rho_high, counted, start + probe):
+            same, found = same_up_to(reference, counted, start + probe, probe == good + 1)
+            if same:
                 good = probe
                 probe = step + 2 * (probe - step)
             else:
-                bad = probe
+                bad, following = probe, found
         while bad is not None and bad - good > 1:
             middle = (good + bad) // 2
-            if same_up_to(order, rho_high, counted, start + middle):
+            same, found = same_up_to(reference, counted, start + middle, middle == good + 1)
+            if same:
                 good = middle
             else:
-                bad = middle
+                bad, following = middle, found
         # A probe costs about a run: when the outcome changes at every step, stop probing
         # for a while (doubling the pause each time it happens again).
         pause = 0 if good > step else min(2 * pause + 1, MAX_PAUSE)
         wait = pause
         stride = max(1, good - step)
         step = good + 1
+        if following is not None and bad == step:
+            order, rho_high, counted = following
+        else:
+            order, rho_high, counted = outcome(start + step, reference)
         if report:
             report(min(step, ceiling), ceiling)

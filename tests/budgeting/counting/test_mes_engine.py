@@ -197,8 +197,8 @@ def test_the_error_bounds_are_what_keeps_the_floats_exact():
     assert (1_000_001 / 3) / 1_000_001 > (1_000_000 / 3) / 1_000_000  # floats: p1 cheaper
     assert mes.run(problem, budget).funded == [0]  # exact: a tie, won by p0
     engine = fast.Engine(problem, mes.supported(problem))
-    assert engine.run(budget) is None  # too close to certify: counted exactly instead
+    assert engine.run(budget) == (False, None)  # too close to certify: counted exactly instead
     engine.safety = 0.0  # trusting the floats as they are funds the wrong project
-    assert engine.run(budget)[0] == [1]
+    assert engine.run(budget)[1][0] == [1]
     result = mes.add1(problem, total)
     assert result.funded == [0] and result.stats["fallbacks"] == 1

@@ -64,7 +64,7 @@ class Election:
         self.costs = [instance.projects[p].cost for p in self.ids]
         self.budget = instance.budget
         self.voters = len(instance.ballots)
-        grouped: Counter = Counter()
+        grouped: dict[tuple[int, ...], int] = {}
         self.points = [0] * len(self.ids)
         if scores is not None and scores != "points":
             try:
@@ -73,9 +73,11 @@ class Election:
                 raise CountingError(f"scores must be whole numbers, not {scores!r}") from None
         by_points = scores is not None
         raw = Counter(ballot.choices for ballot in instance.ballots)
+        number = index.__getitem__
         for choices, weight in raw.items():
             # A project named twice on a ballot counts once.
-            grouped[tuple(sorted(set(map(index.__getitem__, choices))))] += weight
+            group = tuple(sorted({*map(number, choices)}))
+            grouped[group] = grouped.get(group, 0) + weight
         if by_points:
             for ballot in instance.ballots:
                 self._add_points(ballot, index, scores)

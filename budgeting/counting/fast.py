@@ -21,17 +21,16 @@ Error bounds (u = 2**-53, the unit roundoff; EPS = 2u is used everywhere, for ma
   below, rich above, by more than both errors): then the exact price has the same poor voters
   and is the exact q of that partition, so the error bound above holds.
 
-Without numba the functions report that they cannot decide, and the exact engine does all.
+Without numba Add1 does not use this module, and the exact engine does all.
 """
+
+from importlib.util import find_spec
 
 import numpy as np
 
-try:
-    from numba import njit
-except ImportError:  # pragma: no cover - depends on the installation
-    njit = None
-
-AVAILABLE = njit is not None
+# numba is imported when the engine is first used, not with the package: the web processes
+# that import the counting rules never count.
+AVAILABLE = find_spec("numba") is not None
 EPS = 2.0**-52
 SAFETY = 8.0  # a float decision needs a gap SAFETY times the summed error bounds
 
@@ -41,8 +40,27 @@ MONEY, ERR, WEIGHT = range(3)
 PRICED, DEAD, UNSURE = 0, 1, 2
 
 
+KERNELS: list[str] = []  # the functions below, compiled together on first use
+_ready = False
+
+
 def _compiled(function):
-    return njit(cache=True, nogil=True)(function) if AVAILABLE else function
+    KERNELS.append(function.__name__)
+    return function
+
+
+def compile_kernels() -> None:
+    """Replace the kernels by their compiled versions (numba loads them from its cache on disk,
+    or compiles them the first time, a few seconds). They call each other through this
+    module's globals, so every one of them then runs compiled."""
+    global _ready
+    if _ready:
+        return
+    from numba import njit
+
+    for name in KERNELS:
+        globals()[name] = njit(cache=True, nogil=True)(globals()[name])
+    _ready = True
 
 
 @_compiled
@@ -309,6 +327,7 @@ class Engine:
     """A Problem's arrays as the compiled functions take them; `runs`/`fallbacks` counted."""
 
     def __init__(self, problem, candidates):
+        compile_kernels()
         m = len(problem.costs)
         self.costs = np.asarray(problem.costs, dtype=np.float64)
         self.utils = np.asarray(problem.utils, dtype=np.float64)

@@ -382,7 +382,17 @@ def case_input_regroup(
         item = items.select_related("case").first()
         if item is None:
             return None
+        # The move locks the case it leaves and the case it joins: in id order, so two moves
+        # in opposite directions between the same cases cannot deadlock.
+        joined_id = (
+            Case.objects.filter(group_key=group.key)
+            .exclude(state__in=CLOSED_STATES)
+            .values_list("pk", flat=True)
+            .first()
+        )
         with transaction.atomic():
+            if joined_id is not None and joined_id < item.case_id:
+                list(Case.objects.select_for_update().filter(pk=joined_id).values_list("pk"))
             case = _locked(item.case)
             if not items.filter(pk=item.pk, case=case).exists():
                 continue  # moved by a concurrent change after it was read: read it again

@@ -125,3 +125,17 @@ def case_of():
         ).case
 
     return get
+
+
+def open_text_responses(survey, count: int) -> list:
+    """`count` anonymous responses to a consultation survey, each with its own "idea" text."""
+    from consultations.services import response_submit
+
+    return [
+        response_submit(
+            survey=survey,
+            respondent=None,
+            answers={"transport": "bus", "priorities": ["air"], "idea": f"Idea {n}"},
+        )[0]
+        for n in range(count)
+    ]

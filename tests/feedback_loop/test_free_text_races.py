@@ -6,10 +6,10 @@ from django.contrib.contenttypes.models import ContentType
 
 from consultations import signals as consultation_signals
 from consultations.models import Response
-from consultations.services import response_submit
 from feedback_loop.models import Case, CaseInput, ProcessSettings
 from tests.concurrency import run_together
 from tests.consultations.conftest import make_consultation
+from tests.feedback_loop.conftest import open_text_responses
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,14 +39,7 @@ def test_first_answers_of_a_question_at_once_make_one_case(home_page):
     consultation = make_consultation(home_page, "open", response_mode="anonymous")
     survey = consultation.surveys.get()
     # The answers exist before the process asks for cases, so each delivery below is a first.
-    responses = [
-        response_submit(
-            survey=survey,
-            respondent=None,
-            answers={"transport": "bus", "priorities": ["air"], "idea": f"Idea {n}"},
-        )[0]
-        for n in range(8)
-    ]
+    responses = open_text_responses(survey, 8)
     assert not Case.objects.exists()
     ProcessSettings.objects.create(
         process=consultation, case_sources=["consultations.freetext"], free_text_grouping="question"

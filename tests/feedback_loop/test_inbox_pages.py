@@ -110,5 +110,3 @@ def test_department_inbox_lists_the_cases_it_contributes_to(
     assert set(listed(response)) == {own.pk, asked.pk}
     response = client.get(reverse("feedback_loop:department", args=["parks"]))
     assert set(listed(response)) == {asked.pk, other.pk}
-
-

@@ -462,6 +462,20 @@ def same_outcome_up_to(problem: Problem, reference: Run, budget, candidates: lis
     return True
 
 
+def fast_enough(problem: Problem) -> bool:
+    """True if the compiled engine may count `problem`: numba is there, and every cost,
+    satisfaction and number of voters is a whole number that float64 holds exactly (its error
+    bounds assume so)."""
+    exact = 2**53
+    return (
+        COMPILED
+        and fast.AVAILABLE
+        and problem.voters < exact
+        and all(0 <= c < exact for c in problem.costs)
+        and all(0 < u < exact for u in problem.utils)
+    )
+
+
 def add1(problem: Problem, total_budget: int, *, until_overspending=False, report=None) -> Run:
     """MES completed by Add1: raise each voter's budget by 1 from total/voters and rerun.
 
@@ -478,7 +492,7 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
     candidates = supported(problem)
     paid = [p for p in candidates if problem.costs[p] > 0]
     free = [p for p in candidates if p not in paid]
-    engine = fast.Engine(problem, candidates) if COMPILED and fast.AVAILABLE else None
+    engine = fast.Engine(problem, candidates) if fast_enough(problem) else None
     stats = {"exact_runs": 0, "exact_probes": 0}
 
     def outcome(budget, reference=None):

@@ -202,3 +202,16 @@ def test_the_error_bounds_are_what_keeps_the_floats_exact():
     assert engine.run(budget)[1][0] == [1]
     result = mes.add1(problem, total)
     assert result.funded == [0] and result.stats["fallbacks"] == 1
+
+
+def test_costs_beyond_float_precision_are_counted_exactly():
+    """float64 holds whole numbers exactly only up to 2**53; the error bounds assume it."""
+    share = 2**52 + 1  # each of the three voters' share of the budget
+    costs = [2 * share, 2**53 + 5]  # the first paid exactly by its two supporters
+    ballots = [frozenset({0}), frozenset({0}), frozenset({1})]
+    instance, costs, ballots, total, ids = as_instance(costs, ballots, 3 * share)
+    problem, total = add1_problem(instance)
+    assert not mes.fast_enough(problem)
+    result = mes.add1(problem, total)
+    assert (result.funded, result.budget) == reference_add1(costs, ballots, total) == ([0], share)
+    assert "compiled_runs" not in result.stats

@@ -3,6 +3,7 @@
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -24,7 +25,10 @@ class LargeListPaginator(Paginator):
     def count(self) -> int:
         queryset = self.object_list
         # The rows counted, whatever their order (a shuffled list's seed changes no count).
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        try:
+            sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a filter no row can match (pk__in=[]): nothing to count
+            return 0
         vendor = connections[queryset.db].vendor
         digest = hashlib.sha256(repr((vendor, sql, params)).encode()).hexdigest()
         key = f"list-count:{digest}"

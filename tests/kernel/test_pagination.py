@@ -54,3 +54,8 @@ def test_other_filters_are_counted_on_their_own():
     assert count_of(Topic.objects.filter(name__startswith="P")) == (3, 1)
     assert count_of(Topic.objects.filter(name__startswith="S")) == (1, 1)
     assert count_of(Topic.objects.filter(name__startswith="P")) == (3, 0)
+
+
+def test_a_list_no_row_can_match_counts_nothing():
+    make_topics("Parks", "Streets", "Water")
+    assert count_of(Topic.objects.filter(pk__in=[])) == (0, 0)

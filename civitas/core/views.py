@@ -52,3 +52,26 @@ def server_error(request):
         {"title": _("Something went wrong"), "message": _("Please try again later.")},
         status=500,
     )
+
+
+def open_data(request):
+    """The open-data API described on a page of the site: each public endpoint with what it
+    returns, the OpenAPI schema and the interactive documentation for developers."""
+    from config.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    endpoints = [
+        {
+            "path": path,
+            "summary": operation.get("summary", ""),
+            "description": operation.get("description", ""),
+        }
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method == "get" and not path.startswith("/api/v1/feedback/cases")
+    ]
+    return render(
+        request,
+        "civitas/open_data.html",
+        {"endpoints": endpoints, "api_title": schema["info"]["title"]},
+    )

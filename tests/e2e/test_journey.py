@@ -79,7 +79,7 @@ def test_sign_up_confirm_sign_in_and_switch_to_arabic(page, home_page, mailoutbo
     assert page.locator("header button.link-button").inner_text() == "تسجيل الخروج"
     assert_accessible(page, "Arabic, signed in")
 
-    for path in ["/", "/search/?q=park", "/no-such-page/"]:
+    for path in ["/", "/search/?q=park", "/open-data/", "/no-such-page/"]:
         page.goto(path)
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert_accessible(page, f"Arabic {path}")
@@ -95,7 +95,9 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_main(page, home_page):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-@pytest.mark.parametrize("path", ["/search/", "/search/?q=park", "/search/?q=" + "x" * 300])
+@pytest.mark.parametrize(
+    "path", ["/search/", "/search/?q=park", "/search/?q=" + "x" * 300, "/open-data/"]
+)
 def test_search_and_error_pages_are_accessible(page, home_page, path):
     page.goto(path)
     assert_accessible(page)

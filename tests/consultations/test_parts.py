@@ -231,3 +231,12 @@ def test_personal_data_lists_what_a_person_contributed(survey, resident, poll, d
     section = export_personal_data(resident)["sections"]["consultations"]
     assert [item["type"] for item in section] == ["survey_response", "poll_vote", "argument"]
     assert section[0]["answers"] == {"transport": "bus"}
+
+
+def test_a_poll_part_is_one_landmark_named_by_its_question(client, poll):
+    """The poll is its own section named by its question; no second section around it with
+    the same name (two landmarks alike confuse screen-reader navigation)."""
+    html = client.get(poll.consultation.url).content.decode()
+    assert html.count(f'aria-labelledby="poll-{poll.pk}-title"') == 1
+    assert 'aria-labelledby="part-poll-' not in html
+    assert '<div class="part part-poll">' in html

@@ -87,6 +87,8 @@ def cases(source: dict, rename=None):
             if rule in RULES and isinstance(value, list):
                 slow = name in BIG and rule.startswith("mes-add1")
                 marks = [pytest.mark.skipif(slow and not SLOW, reason="COUNTING_SLOW=1 runs it")]
+                if slow:  # the exact engine alone takes minutes on these
+                    marks.append(pytest.mark.timeout(1800))
                 yield pytest.param(name, rule, value, id=f"{name}-{rule}", marks=marks)
 
 

@@ -2,8 +2,8 @@
 
 import asyncio
 import os
+import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
@@ -16,6 +16,27 @@ pytestmark = [
 ]
 
 
+def run_in_own_loop(coroutine, timeout=60):
+    """The result of `coroutine` run by asyncio.run in a thread of its own (the test's thread
+    may already run an event loop: browser tests); fails after `timeout` seconds instead of
+    waiting for ever on a layer that never answers."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["result"] = asyncio.run(coroutine)
+        except BaseException as exc:  # handed to the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"the event loop did not finish within {timeout} s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
 def test_channel_layer_round_trip():
     layer = get_channel_layer()
     assert type(layer).__module__.startswith("channels_redis")
@@ -25,9 +46,7 @@ def test_channel_layer_round_trip():
         await layer.send(channel, {"type": "ping", "text": "hello"})
         return await asyncio.wait_for(layer.receive(channel), timeout=10)
 
-    # A thread of its own: the test's thread may already run an event loop (browser tests).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        assert pool.submit(asyncio.run, round_trip()).result() == {"type": "ping", "text": "hello"}
+    assert run_in_own_loop(round_trip()) == {"type": "ping", "text": "hello"}
 
 
 def test_an_idle_channel_outlives_the_layers_blocking_pop():
@@ -43,8 +62,7 @@ def test_an_idle_channel_outlives_the_layers_blocking_pop():
         await layer.send(channel, {"type": "ping", "text": "late"})
         return await asyncio.wait_for(waiting, timeout=10)
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        assert pool.submit(asyncio.run, wait_then_send()).result()["text"] == "late"
+    assert run_in_own_loop(wait_then_send())["text"] == "late"
 
 
 def test_cache_round_trip():

@@ -509,11 +509,12 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
         return [r.project for r in counted.rounds], rho_high, counted
 
     def same_up_to(reference, counted, budget, resume):
-        """(True if the outcome `reference` holds up to `budget`, else False and, if resumed
-        and the compiled engine could count it, the outcome at `budget` as `outcome` gives)."""
+        """(True if the outcome `reference` holds up to `budget`, else False; and the outcome
+        at `budget` as `outcome` gives it, when the compiled engine proved it or counted it
+        (resumed), else None)."""
         if engine is not None:
             proven, found = engine.run(budget, reference, resume)
-            return proven, (None if proven or found is None else (*found, None))
+            return proven, (None if found is None else (*found, None))
         stats["exact_probes"] += 1
         return same_outcome_up_to(problem, counted, budget, candidates), None
 
@@ -554,15 +555,17 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
             order, rho_high, counted = outcome(start + step, reference)
             continue
         # Find the last step with the same outcome: gallop, then bisect. A probe at the step
-        # right after the last proven one also counts the outcome there when it fails.
+        # right after the last proven one also counts the outcome there when it fails. Each
+        # proven probe becomes the reference of the next one: its prices are lower than at
+        # `step`, so the next range is proven against them more often.
         good, bad, following = step, None, None
         probe = step + stride
         while bad is None and good < ceiling:
             probe = min(probe, ceiling)
             same, found = same_up_to(reference, counted, start + probe, probe == good + 1)
             if same:
-                good = probe
-                probe = step + 2 * (probe - step)
+                probe, good = probe + 2 * (probe - good), probe
+                reference = found[:2] if found is not None else reference
             else:
                 bad, following = probe, found
         while bad is not None and bad - good > 1:
@@ -570,6 +573,7 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
             same, found = same_up_to(reference, counted, start + middle, middle == good + 1)
             if same:
                 good = middle
+                reference = found[:2] if found is not None else reference
             else:
                 bad, following = middle, found
         # A probe costs about a run: when the outcome changes at every step, stop probing

@@ -1,5 +1,6 @@
 """Fixtures shared by every test package."""
 
+import itertools
 import json
 
 import pytest
@@ -13,6 +14,21 @@ from wagtail.models import Locale, Page, Site
 from civitas.home.models import HomePage
 
 _migrated_snapshot: dict[str, str] = {}
+
+
+_rate_windows = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def one_rate_window_per_test(monkeypatch):
+    """Rate limits count in fixed time windows (django-ratelimit): requests of a test that
+    straddle the end of a window would see their count start again (a test of "the 11th is
+    refused" then fails about once in a few thousand runs). Each test counts in a window of
+    its own, which no other test shares."""
+    from django_ratelimit import core
+
+    window = next(_rate_windows)
+    monkeypatch.setattr(core, "_get_window", lambda value, period: window)
 
 
 @pytest.fixture(autouse=True)

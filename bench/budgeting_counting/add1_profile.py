@@ -1,13 +1,14 @@
-"""Where the time of MES with Add1 goes: parsing, grouping, MES runs and proof probes.
+"""Where the time of MES with Add1 goes: parsing, grouping, MES runs and range proofs.
 
     .venv/bin/python -m bench.budgeting_counting.add1_profile [--files NAME ...] [--rule RULE]
 
 For each pabulib file (from $PABULIB_DIR, else ../shared/data/pabulib beside the repository):
 CPU seconds to parse it, to group its ballots, and of the Add1 search, split between the full
-MES runs and the probes that prove the budgets in between give the same outcome; how many of
-each, the per-voter budget steps the search covered, how many different outcomes (funded
-projects in order, and as sets) its runs met, and for the last run its rounds and voter
-classes. CPU time (time.process_time) of this process, pinned to one core.
+MES runs and the proofs that the budgets in between give the same outcome (compiled range
+proofs; exact probes where the compiled engine is not used); how many of each, the per-voter
+budget steps the search covered, how many different outcomes (funded projects in order, and as
+sets) its runs met, and for the last run its rounds and voter classes. CPU time
+(time.process_time) of this process, pinned to one core.
 """
 
 import argparse
@@ -46,16 +47,18 @@ class Timed:
 
 
 def warm() -> float:
-    """CPU seconds to load (or compile, the first time) the compiled engine."""
+    """CPU seconds to load (or compile, the first time) the compiled engine: an election
+    whose Add1 search both runs MES and proves ranges, so that every kernel is loaded."""
     started = time.process_time()
     if fast.AVAILABLE:
         instance = Instance(
-            meta={"budget": "10"},
-            projects={p: Project(id=p, cost=4) for p in ("a", "b")},
-            ballots=[Ballot("1", ("a",)), Ballot("2", ("a", "b"))],
+            meta={"budget": "45"},
+            projects={p: Project(id=p, cost=c) for p, c in (("a", 4), ("b", 40))},
+            ballots=[Ballot("1", ("a",)), Ballot("2", ("a", "b")), Ballot("3", ("b",))],
         )
         election = Election(instance)
-        mes.add1(election.problem(election.costs, [0, 1]), 10)
+        result = mes.add1(election.problem(election.costs, [0, 1]), 45)
+        assert result.stats["compiled_proofs"] > 0
     return time.process_time() - started
 
 
@@ -71,6 +74,7 @@ def profile(path, rule: str) -> dict:
         Timed(mes, "run"),
         Timed(mes, "same_outcome_up_to"),
         Timed(fast.Engine, "run"),
+        Timed(fast.Engine, "prove"),
     ]
     try:
         result = mes.add1(problem, election.budget, until_overspending=rule == "mes-add1-max")
@@ -78,7 +82,7 @@ def profile(path, rule: str) -> dict:
         for timer in timers:
             timer.restore()
     counted = time.process_time()
-    runs, probes, compiled = timers
+    runs, probes, compiled, proofs = timers
     start = election.budget / max(election.voters, 1)
     orders = {tuple(r.funded) for r in runs.results}
     orders |= {tuple(found[0]) for _, found in compiled.results if found is not None}
@@ -92,8 +96,10 @@ def profile(path, rule: str) -> dict:
         "probes": probes.calls,
         "probes_cpu": probes.cpu,
         "compiled_runs": result.stats.get("compiled_runs", 0),
-        "compiled_probes": result.stats.get("compiled_probes", 0),
-        "compiled_cpu": compiled.cpu,
+        "compiled_runs_cpu": compiled.cpu,
+        "compiled_proofs": proofs.calls,
+        "compiled_proofs_cpu": proofs.cpu,
+        "two_ended": result.stats.get("two_ended", 0),
         "fallbacks": result.stats.get("fallbacks", 0),
         "steps": float(result.budget) - start,
         "orders": len(orders),
@@ -123,7 +129,9 @@ def main(argv=None) -> int:
             f"{name} {args.rule}: parse {f['parse']:.2f} s, group {f['group']:.2f} s, "
             f"prepare {f['prepare']:.2f} s, Add1 {f['add1']:.2f} s CPU "
             f"({f['compiled_runs']} compiled MES runs, of which {f['fallbacks']} not "
-            f"certified, and {f['compiled_probes']} compiled probes: {f['compiled_cpu']:.2f} s; "
+            f"certified: {f['compiled_runs_cpu']:.2f} s; {f['compiled_proofs']} compiled "
+            f"range proofs, {f['two_ended']} rivals ruled out from both ends: "
+            f"{f['compiled_proofs_cpu']:.2f} s; "
             f"{f['runs']} exact MES runs {f['runs_cpu']:.2f} s, "
             f"{f['probes']} exact probes {f['probes_cpu']:.2f} s); "
             f"{f['steps']:.0f} budget steps, the runs met "

@@ -120,17 +120,22 @@ def price(p, below, costs, support, ptr, groups, acct, safety):
 
 
 @_compiled
+def pay(g, q, q_err, threshold, acct):
+    """Voter group g pays a price q: all it has if it has less than `threshold`."""
+    have = acct[g, MONEY]
+    if have < threshold:
+        acct[g, MONEY] = 0.0
+        acct[g, ERR] = 0.0
+    else:
+        acct[g, ERR] += q_err + EPS * have
+        acct[g, MONEY] = have - q
+
+
+@_compiled
 def charge(f, q, q_err, threshold, ptr, groups, acct):
     """Charge f's supporters: the poor (below `threshold`) pay all they have, the rest q."""
     for i in range(ptr[f], ptr[f + 1]):
-        g = groups[i]
-        have = acct[g, MONEY]
-        if have < threshold:
-            acct[g, MONEY] = 0.0
-            acct[g, ERR] = 0.0
-        else:
-            acct[g, ERR] += q_err + EPS * have
-            acct[g, MONEY] = have - q
+        pay(groups[i], q, q_err, threshold, acct)
 
 
 @_compiled
@@ -208,8 +213,8 @@ def fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neig
 
 
 @_compiled
-def run(budget, budget_err, alive0, forced, forced_rho, resume, costs, utils, tie_rank, ptr,
-        groups, weights, support, neighbours, safety):  # fmt: skip
+def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, ptr, groups,
+        weights, support, neighbours, safety):  # fmt: skip
     """MES at per-voter `budget` (a float within `budget_err` of the exact one), first trying
     the rounds `forced` of a run at a lower budget, whose rho were at most `forced_rho`.
 
@@ -220,10 +225,10 @@ def run(budget, budget_err, alive0, forced, forced_rho, resume, costs, utils, ti
     where that is not shown; and if all hold and no project is left affordable at the end,
     the whole outcome is the same over that range ("proven").
 
-    From the first forced round not shown (or from the start), MES goes on as usual if
-    `resume`, every decision certified. Returns (proven, certified, order, count, rho_high):
-    the funded projects order[:count] and for each round an upper bound of its exact rho;
-    certified False when a decision was too close (or not resumed).
+    From the first forced round not shown (or from the start), MES goes on as usual, every
+    decision certified. Returns (proven, certified, order, count, rho_high): the funded
+    projects order[:count] and for each round an upper bound of its exact rho; certified False
+    when a decision was too close.
     """
     m = costs.shape[0]
     acct = accounts(budget, budget_err, weights)
@@ -264,8 +269,6 @@ def run(budget, budget_err, alive0, forced, forced_rho, resume, costs, utils, ti
                 break
         if proven:
             return True, True, order, count, rho_high
-    if not resume:
-        return False, False, order, count, rho_high
     while True:
         candidates = np.flatnonzero(alive)
         if candidates.shape[0] == 0:
@@ -305,6 +308,227 @@ def run(budget, budget_err, alive0, forced, forced_rho, resume, costs, utils, ti
             best, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours
         )
     return False, True, order, count, rho_high
+
+
+@_compiled
+def price_slope(p, low_threshold, high_threshold, ptr, groups, low, high, slope_low, slope_high,
+                safety):  # fmt: skip
+    """Bounds (least, most) of the derivative of p's exact price by the per-voter budget,
+    anywhere between a lower and a higher budget where the voters below `low_threshold` in
+    `low` and below `high_threshold` in `high` are exactly p's poor ones; least is -inf if it
+    cannot be bounded.
+
+    A voter's money minus a price only grows with the budget, so between the two budgets the
+    poor are at most those of the lower one and at least those of the higher one. Where the
+    poor set P does not change, the price is (cost - sum_P w * money) / (weight of the rest),
+    whose derivative is -sum_P w * money' / that weight; money' lies in [slope_low,
+    slope_high] and is never negative.
+    """
+    poor_most = poor_least = rich_least = rich_most = 0.0
+    n = ptr[p + 1] - ptr[p]
+    for i in range(ptr[p], ptr[p + 1]):
+        g = groups[i]
+        w = low[g, WEIGHT]
+        poor_at_low = low[g, MONEY] < low_threshold
+        poor_at_high = high[g, MONEY] < high_threshold
+        if poor_at_high and not poor_at_low:
+            return -np.inf, 0.0  # not possible with exact partitions: refuse
+        if poor_at_low:
+            poor_most += w * slope_high[g]
+        else:
+            rich_least += w
+        if poor_at_high:
+            poor_least += w * slope_low[g]
+        else:
+            rich_most += w
+    if rich_least <= 0.0:
+        return -np.inf, 0.0
+    slack = safety * (n + 4) * EPS
+    least = -poor_most * (1.0 + slack) / rich_least * (1.0 + slack)
+    most = -poor_least * (1.0 - slack) / rich_most * (1.0 - slack)
+    return least, most
+
+
+@_compiled
+def fund_both(f, low_price, high_price, least, most, ptr, groups, low, high, slope_low,
+              slope_high, safety):  # fmt: skip
+    """Charge f's supporters at both budgets (each price: (q, error, threshold)) and follow
+    the bounds of their money's derivative, f's price's derivative lying in [least, most]:
+    the rich pay it, the poor all they have, and a voter poor at the lower budget and rich at
+    the higher one does either."""
+    up, down = 1.0 + safety * EPS, 1.0 - safety * EPS
+    q0, q0_err, threshold0 = low_price
+    q1, q1_err, threshold1 = high_price
+    for i in range(ptr[f], ptr[f + 1]):
+        g = groups[i]
+        if low[g, MONEY] >= threshold0:  # rich at the lower budget: rich all along
+            slope_low[g] = (slope_low[g] - most) * down
+            slope_high[g] = (slope_high[g] - least) * up
+        elif high[g, MONEY] < threshold1:  # poor at the higher budget: poor all along
+            slope_low[g] = 0.0
+            slope_high[g] = 0.0
+        else:
+            slope_low[g] = 0.0
+            slope_high[g] = (slope_high[g] - least) * up
+        pay(g, q0, q0_err, threshold0, low)
+        pay(g, q1, q1_err, threshold1, high)
+
+
+@_compiled
+def price_both(p, costs, support, ptr, groups, low, high, safety):
+    """`price` of p at the higher budget, then at the lower one from there (the exact price
+    only falls as the budget grows, so the higher budget's is a lower bound of the lower's):
+    (status at the higher, status at the lower, (q, error, threshold) at the lower, the same
+    at the higher). The lower is not priced (UNSURE) unless the higher is PRICED."""
+    status1, q1, q1_err, threshold1 = price(p, 0.0, costs, support, ptr, groups, high, safety)
+    if status1 != PRICED:
+        return status1, UNSURE, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)
+    below = q1 - safety * q1_err
+    status0, q0, q0_err, threshold0 = price(p, below, costs, support, ptr, groups, low, safety)
+    return status1, status0, (q0, q0_err, threshold0), (q1, q1_err, threshold1)
+
+
+@_compiled
+def affordable_from(p, costs, ptr, groups, low, high):
+    """Where between the two budgets (0 at the lower, 1 at the higher) p's supporters' money
+    would reach its cost if it grew in a straight line; nan if it does not. A guess only."""
+    at_low = at_high = 0.0
+    for i in range(ptr[p], ptr[p + 1]):
+        g = groups[i]
+        at_low += low[g, WEIGHT] * low[g, MONEY]
+        at_high += high[g, WEIGHT] * high[g, MONEY]
+    if at_low < costs[p] <= at_high:
+        return (costs[p] - at_low) / (at_high - at_low)
+    return np.nan
+
+
+@_compiled
+def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, most, span,
+                  costs, utils, support, ptr, groups, low, high, slope_low, slope_high,
+                  safety):  # fmt: skip
+    """(True if p's exact rho is above f's at every budget between the lower and the higher
+    one, or p cannot pay there; else a guess of how far that holds, as a fraction of the
+    range, or nan).
+
+    f's rho is within [rho_low, rho_low_top] at the lower budget and [rho_high, rho_high_top]
+    at the higher; its price's derivative lies in [least, most]. The gap rho_p - rho_f is
+    checked at both ends and its derivative bounded from p's and f's: from the lower end the
+    gap stays positive for a part gap0 / (span * fastest fall) of the range, from the higher end
+    for gap1 / (span * fastest rise); if the two parts cover the range, it holds all along.
+    """
+    at_high, at_low, (q0, q0_err, threshold0), (q1, q1_err, threshold1) = price_both(
+        p, costs, support, ptr, groups, low, high, safety
+    )
+    if at_high == DEAD:
+        return True, np.nan  # not affordable at the higher budget, so nowhere below it
+    if at_high == UNSURE:
+        return False, np.nan
+    if at_low != PRICED:
+        return False, affordable_from(p, costs, ptr, groups, low, high)
+    u, uf = utils[p], utils[f]
+    r0, r1 = q0 / u, q1 / u
+    gap0 = r0 - safety * (q0_err / u + EPS * r0) - rho_low_top
+    gap1 = r1 - safety * (q1_err / u + EPS * r1) - rho_high_top
+    if gap0 <= 0.0 or gap1 <= 0.0:
+        middle0, middle1 = r0 - rho_low, r1 - rho_high
+        if middle0 > 0.0 > middle1:
+            return False, middle0 / (middle0 - middle1)
+        return False, np.nan
+    least_p, most_p = price_slope(
+        p, threshold0, threshold1, ptr, groups, low, high, slope_low, slope_high, safety
+    )
+    if least_p == -np.inf:
+        return False, np.nan
+    # Bounds of the derivative of rho_p - rho_f (most and most_p are at most 0).
+    falls = least_p / u - most / uf
+    rises = most_p / u - least / uf
+    falls -= safety * EPS * (abs(least_p / u) + abs(most / uf))
+    rises += safety * EPS * (abs(most_p / u) + abs(least / uf))
+    if falls >= 0.0 or rises <= 0.0:
+        return True, np.nan  # the gap only grows from the lower end, or only shrinks to the higher
+    from_low = gap0 / (span * -falls) * (1.0 - safety * EPS)
+    from_high = gap1 / (span * rises) * (1.0 - safety * EPS)
+    if from_low + from_high > 1.0 + safety * EPS:
+        return True, np.nan
+    return False, from_low
+
+
+@_compiled
+def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced, costs, utils,
+                ptr, groups, weights, support, safety):  # fmt: skip
+    """Whether MES funds exactly `forced`, in that order, at every per-voter budget from
+    `low_budget` to `high_budget` (floats within low_err and high_err of the exact ones,
+    `span` apart exactly).
+
+    Both budgets are counted side by side with that order forced, each price certified as in
+    `run`. Between them every voter's money and every price is monotone in the budget, and
+    the engine also follows bounds of their derivatives (`price_slope`, `fund_both`). In
+    each round a rival is ruled out either as in `run` (it cannot pay at the higher budget at
+    f's rho at the lower one) or by `holds_between`, which needs f's and its rho at both ends
+    and those bounds; after the last round no project may be affordable at the higher budget.
+
+    Returns (proven, reach, rho_high, two_ended): reach, when not proven, guesses how far the
+    order holds (a fraction of the range, nan if unknown); rho_high bounds each round's rho
+    at the higher budget; two_ended counts the rivals ruled out by `holds_between`.
+    """
+    m = costs.shape[0]
+    low = accounts(low_budget, low_err, weights)
+    high = accounts(high_budget, high_err, weights)
+    slope_low = np.ones(weights.shape[0])
+    slope_high = np.ones(weights.shape[0])
+    alive = alive0.copy()
+    cache = np.full((m, 3), np.inf)
+    rho_high = np.zeros(forced.shape[0])
+    two_ended = 0
+    proven = True
+    earliest = np.inf  # the lowest guess of how far the order holds, nan if one is unknown
+    for k in range(forced.shape[0]):
+        f = forced[k]
+        at_high, at_low, low_price, high_price = price_both(
+            f, costs, support, ptr, groups, low, high, safety
+        )
+        (q0, q0_err, threshold0), (q1, q1_err, threshold1) = low_price, high_price
+        if at_high != PRICED or at_low != PRICED:
+            return False, (earliest if earliest < np.inf else np.nan), rho_high, two_ended
+        u = utils[f]
+        rho0, rho1 = q0 / u, q1 / u
+        rho0_top = rho0 + safety * (q0_err / u + EPS * rho0)
+        rho1_top = rho1 + safety * (q1_err / u + EPS * rho1)
+        rho_high[k] = rho1_top
+        least, most = price_slope(
+            f, threshold0, threshold1, ptr, groups, low, high, slope_low, slope_high, safety
+        )
+        if least == -np.inf:
+            return False, (earliest if earliest < np.inf else np.nan), rho_high, two_ended
+        for p in range(m):
+            if not alive[p] or p == f:
+                continue
+            t = rho0_top * utils[p] * (1.0 + 4.0 * EPS)
+            if cannot_pay(p, t, cache, costs, support, ptr, groups, high, safety):
+                continue
+            holds, reach = holds_between(
+                p, f, rho0, rho0_top, rho1, rho1_top, least, most, span, costs, utils, support,
+                ptr, groups, low, high, slope_low, slope_high, safety,
+            )  # fmt: skip
+            if holds:
+                two_ended += 1
+            else:  # go on: a later round may show an earlier change
+                proven = False
+                if not reach >= earliest:
+                    earliest = reach
+        fund_both(
+            f, low_price, high_price, least, most, ptr, groups, low, high, slope_low, slope_high,
+            safety,
+        )  # fmt: skip
+        alive[f] = False
+    for p in range(m):
+        if alive[p] and not cannot_pay(p, np.inf, cache, costs, support, ptr, groups, high,
+                                       safety):  # fmt: skip
+            proven = False
+            reach = affordable_from(p, costs, ptr, groups, low, high)
+            if not reach >= earliest:
+                earliest = reach
+    return proven, (1.0 if proven else earliest), rho_high, two_ended
 
 
 def _lexicographic(sizes, flat, place, m):
@@ -359,7 +583,7 @@ class Engine:
         self.alive = np.zeros(m, dtype=np.bool_)
         self.alive[[p for p in candidates if problem.costs[p] > 0]] = True
         self.safety = SAFETY
-        self.runs = self.fallbacks = self.probes = 0
+        self.runs = self.fallbacks = self.proofs = self.two_ended = 0
 
     def arrays(self):
         """The election's arrays, in the order every compiled function takes them."""
@@ -373,28 +597,37 @@ class Engine:
             self.support,
         )
 
-    def run(self, budget, reference=None, resume=True):
+    def run(self, budget, reference=None):
         """(proven, found) for MES at the exact per-voter `budget`.
 
         reference: (order, rho upper bounds) of a run at a lower budget, tried first (see
         `run`); proven: that outcome surely holds at every budget from its own to this one.
-        found: (order, rho upper bounds) of the outcome at `budget`, None if not certified
-        (or not resumed after a reference not proven).
+        found: (order, rho upper bounds) of the outcome at `budget`, None if not certified.
         """
         value = float(budget)
         forced, forced_rho = reference if reference is not None else ([], [])
         forced = np.asarray(forced, dtype=np.int64)
         forced_rho = np.asarray(forced_rho, dtype=np.float64)
-        if resume:
-            self.runs += 1
-        else:
-            self.probes += 1
+        self.runs += 1
         proven, certified, order, count, rho_high = run(
-            value, EPS * abs(value), self.alive, forced, forced_rho, resume, *self.arrays(),
+            value, EPS * abs(value), self.alive, forced, forced_rho, *self.arrays(),
             self.neighbours, self.safety,
         )  # fmt: skip
         if proven or certified:
             return proven, (order[:count].tolist(), rho_high[:count].copy())
-        if resume:
-            self.fallbacks += 1
+        self.fallbacks += 1
         return False, None
+
+    def prove(self, low, high, order):
+        """(proven, reach, reference) for the outcome `order` at every exact per-voter budget
+        from `low` to `high` (a whole number of steps apart): see `prove_range`. reference:
+        (order, rho upper bounds) at `high`, for `run`."""
+        low_value, high_value = float(low), float(high)
+        self.proofs += 1
+        proven, reach, rho_high, two_ended = prove_range(
+            low_value, EPS * abs(low_value), high_value, EPS * abs(high_value),
+            float(high - low), self.alive, np.asarray(order, dtype=np.int64), self.costs,
+            self.utils, self.ptr, self.groups, self.weights, self.support, self.safety,
+        )  # fmt: skip
+        self.two_ended += two_ended
+        return proven, float(reach), (list(order), rho_high)

@@ -11,6 +11,7 @@ decision is then taken in exact rational arithmetic, and a float is trusted only
 farther than TOLERANCE (relative) from the value it is compared with, far beyond float rounding.
 """
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -26,7 +27,6 @@ except ImportError:  # pragma: no cover - depends on the installation
 TOLERANCE = 1e-9
 # Count on the compiled float engine where it can prove its decisions (see fast.py).
 COMPILED = True
-MAX_PAUSE = 8  # plain Add1 steps at most between probes, when outcomes keep changing
 ZERO_CLASS = 0  # voters with nothing left
 FIRST_CLASS = 1  # voters who have paid for nothing yet
 
@@ -482,7 +482,9 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
     Stops as pabutools does at the first outcome that leaves no affordable project out
     (exhaustive), returning the one before if an outcome would overspend; with
     `until_overspending`, ignores exhaustiveness and returns the last outcome that does not
-    overspend. Budgets at which the outcome provably stays the same are skipped.
+    overspend. Budgets at which the outcome provably stays the same are skipped: ranges are
+    proven from both ends by the compiled engine (`fast.prove_range`), from the lower end by
+    the exact one (`same_outcome_up_to`).
 
     The search runs on the compiled float engine (`fast`) where its decisions are certified,
     and counts exactly wherever they are not; the run returned is always counted exactly.
@@ -508,15 +510,15 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
         rho_high = np.array([float(r.rho) for r in counted.rounds]) * (1 + 4 * fast.EPS)
         return [r.project for r in counted.rounds], rho_high, counted
 
-    def same_up_to(reference, counted, budget, resume):
-        """(True if the outcome `reference` holds up to `budget`, else False; and the outcome
-        at `budget` as `outcome` gives it, when the compiled engine proved it or counted it
-        (resumed), else None)."""
+    def holds(low_step, high_step, order, counted):
+        """(True if `order` is surely the outcome at every step from low_step to high_step; a
+        guess of how far it holds, as a fraction of that range, or nan; the reference at
+        high_step for `outcome`, or None). `counted`: the exact Run at or below low_step."""
         if engine is not None:
-            proven, found = engine.run(budget, reference, resume)
-            return proven, (None if found is None else (*found, None))
+            return engine.prove(start + low_step, start + high_step, order)
         stats["exact_probes"] += 1
-        return same_outcome_up_to(problem, counted, budget, candidates), None
+        same = same_outcome_up_to(problem, counted, start + high_step, candidates)
+        return same, math.nan, None
 
     def exact(budget, counted=None) -> Run:
         """The exact Run at `budget` (`counted` if already counted), with the stats."""
@@ -525,7 +527,7 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
             counted = run(problem, budget, candidates)
         if engine is not None:
             stats.update(compiled_runs=engine.runs, fallbacks=engine.fallbacks)
-            stats["compiled_probes"] = engine.probes
+            stats.update(compiled_proofs=engine.proofs, two_ended=engine.two_ended)
         counted.stats = stats
         return counted
 
@@ -533,7 +535,6 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
     ceiling = sum(problem.costs[p] for p in paid)
     step = 0
     stride = 1
-    pause = wait = 0  # after failed probes, take a few plain steps before probing again
     order, rho_high, counted = outcome(start)
     while True:
         spent = sum(problem.costs[p] for p in order)
@@ -549,37 +550,40 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
         if done:
             return exact(start + step, counted)
         reference = (order, rho_high)
-        if wait:
-            wait -= 1
-            step += 1
-            order, rho_high, counted = outcome(start + step, reference)
-            continue
-        # Find the last step with the same outcome: gallop, then bisect. A probe at the step
-        # right after the last proven one also counts the outcome there when it fails. Each
-        # proven probe becomes the reference of the next one: its prices are lower than at
-        # `step`, so the next range is proven against them more often.
-        good, bad, following = step, None, None
-        probe = step + stride
-        while bad is None and good < ceiling:
-            probe = min(probe, ceiling)
-            same, found = same_up_to(reference, counted, start + probe, probe == good + 1)
-            if same:
-                probe, good = probe + 2 * (probe - good), probe
-                reference = found[:2] if found is not None else reference
+        # Find the last step with the same outcome: `good` has it; `bad`, when known, does not
+        # or could not be shown to. Gallop from `step` until a range is not proven, then go to
+        # where the failed proof guessed the outcome changes (else halve). Next to `good` no
+        # proof is needed: the outcome there is counted.
+        good, bad, following, target = step, None, None, None
+        while good < ceiling and (bad is None or bad - good > 1):
+            if target is not None and good < target < bad:
+                probe = target
+            elif bad is None:
+                probe = min(good + stride, ceiling)
             else:
-                bad, following = probe, found
-        while bad is not None and bad - good > 1:
-            middle = (good + bad) // 2
-            same, found = same_up_to(reference, counted, start + middle, middle == good + 1)
-            if same:
-                good = middle
-                reference = found[:2] if found is not None else reference
+                probe = (good + bad) // 2
+            if probe <= good + 2:  # counting the next step costs about half a proof
+                probe = good + 1
+                found = outcome(start + probe, reference)
+                if found[0] != order:
+                    bad, following = probe, found
+                    break
+                proven, at_probe, counted_there = True, found[:2], True
             else:
-                bad, following = middle, found
-        # A probe costs about a run: when the outcome changes at every step, stop probing
-        # for a while (doubling the pause each time it happens again).
-        pause = 0 if good > step else min(2 * pause + 1, MAX_PAUSE)
-        wait = pause
+                proven, reach, at_probe = holds(good, probe, order, counted)
+                counted_there = False
+            if proven:
+                if bad is None:
+                    stride *= 2
+                # Proven up to the step before a guessed change: count the next one.
+                target = probe + 1 if probe == target and not counted_there else None
+                good = probe
+                reference = at_probe or reference
+            else:
+                target = None
+                if not math.isnan(reach):  # the last step before the guessed change
+                    target = max(good + math.ceil(reach * (probe - good)) - 1, good + 1)
+                bad = probe
         stride = max(1, good - step)
         step = good + 1
         if following is not None and bad == step:

@@ -215,3 +215,88 @@ def test_costs_beyond_float_precision_are_counted_exactly():
     result = mes.add1(problem, total)
     assert (result.funded, result.budget) == reference_add1(costs, ballots, total) == ([0], share)
     assert "compiled_runs" not in result.stats
+
+
+def wide_election(seed):
+    """Costs in the hundred thousands and a few dozen kinds of ballot: Add1 goes through
+    thousands of budgets, and the outcome changes between long stretches where it does not."""
+    rng = random.Random(seed)
+    m = rng.randint(8, 14)
+    costs = [rng.randint(10_000, 900_000) for _ in range(m)]
+    kinds = [
+        frozenset(rng.sample(range(m), rng.randint(2, min(m, 7))))
+        for _ in range(rng.randint(20, 60))
+    ]
+    ballots = [kind for kind in kinds for _ in range(rng.randint(1, 6))]
+    return as_instance(costs, ballots, int(sum(costs) * rng.uniform(0.25, 0.6)))
+
+
+@needs_numba
+def test_every_range_add1_skips_has_the_same_outcome_at_every_budget(monkeypatch):
+    """Add1 skips the budgets of a range where the compiled engine proves one outcome from
+    both ends (`fast.prove_range`); the exact engine counts each of them again here."""
+    proofs, counting = [], {}
+    prove = fast.Engine.prove
+
+    def recorded(engine, low, high, order):
+        before = engine.two_ended
+        result = prove(engine, low, high, order)
+        ruled_out = engine.two_ended - before
+        proofs.append((counting["problem"], low, high, list(order), result[0], ruled_out))
+        return result
+
+    monkeypatch.setattr(fast.Engine, "prove", recorded)
+    budgets = two_ended = 0
+    for seed in range(20):
+        instance, costs, ballots, total, ids = wide_election(seed)
+        counting["problem"], total = add1_problem(instance)
+        mes.add1(counting["problem"], total)
+    for problem, low, high, order, proven, ruled_out in proofs:
+        if not proven:
+            continue
+        two_ended += ruled_out
+        # Every budget of the ranges the two-ended test was needed for, both ends and a sample
+        # of the others.
+        steps = range(int(high - low) + 1)
+        if not ruled_out:
+            sample = random.Random(f"{low}:{high}").sample(steps, min(8, len(steps)))
+            steps = {0, len(steps) - 1, *sample}
+        for step in steps:
+            assert [r.project for r in mes.run(problem, low + step).rounds] == order
+            budgets += 1
+    assert two_ended >= 20 and budgets >= 2_000
+
+
+# (election seed, first step, step where the outcome changes, last step) of wide elections whose
+# outcome is the same from the first step to the one before the change and again at the last
+# step: found by counting every budget.
+COMES_BACK = [
+    (6, 3192, 3203, 3509),
+    (8, 93, 494, 959),
+    (10, 4687, 5088, 5692),
+    (20, 1867, 2076, 2283),
+    (20, 3690, 3756, 4366),
+    (21, 1571, 1863, 2315),
+    (21, 2207, 2315, 2421),
+    (22, 1344, 1362, 1378),
+]
+
+
+@needs_numba
+@pytest.mark.parametrize(("seed", "first", "leaves", "last"), COMES_BACK)
+def test_an_outcome_that_leaves_and_comes_back_is_not_proven_across(seed, first, leaves, last):
+    """The same outcome at both ends of a range is not enough: the two-ended proof must see
+    that it changes in between (a check of both ends alone passes every one of these)."""
+    instance, *_ = wide_election(seed)
+    problem, total = add1_problem(instance)
+    start = Fraction(total, problem.voters)
+
+    def order(step):
+        return [r.project for r in mes.run(problem, start + step).rounds]
+
+    outcome = order(first)
+    assert order(leaves - 1) == order(last) == outcome != order(leaves)
+    engine = fast.Engine(problem, mes.supported(problem))
+    for low in (first, leaves - 1):
+        for high in (leaves, last):
+            assert engine.prove(start + low, start + high, outcome)[0] is False

@@ -36,6 +36,9 @@ SAFETY = 8.0  # a float decision needs a gap SAFETY times the summed error bound
 
 # Columns of a voter group's account.
 MONEY, ERR, WEIGHT = range(3)
+# Columns of a voter group's bounds of d(money)/d(budget) in `prove_range`, and its value at
+# the lower budget (a guess of where outcomes change, not a bound).
+SLOPE_LEAST, SLOPE_MOST, SLOPE_AT_LOW = range(3)
 # Results of a price computation.
 PRICED, DEAD, UNSURE = 0, 1, 2
 
@@ -311,65 +314,65 @@ def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, 
 
 
 @_compiled
-def price_slope(p, low_threshold, high_threshold, ptr, groups, low, high, slope_low, slope_high,
-                safety):  # fmt: skip
+def price_slope(p, low_threshold, high_threshold, ptr, groups, low, high, slopes, safety):
     """Bounds (least, most) of the derivative of p's exact price by the per-voter budget,
     anywhere between a lower and a higher budget where the voters below `low_threshold` in
-    `low` and below `high_threshold` in `high` are exactly p's poor ones; least is -inf if it
-    cannot be bounded.
+    `low` and below `high_threshold` in `high` are exactly p's poor ones (least is -inf if it
+    cannot be bounded), and the derivative just above the lower budget (a guess).
 
     A voter's money minus a price only grows with the budget, so between the two budgets the
     poor are at most those of the lower one and at least those of the higher one. Where the
     poor set P does not change, the price is (cost - sum_P w * money) / (weight of the rest),
-    whose derivative is -sum_P w * money' / that weight; money' lies in [slope_low,
-    slope_high] and is never negative.
+    whose derivative is -sum_P w * money' / that weight; money' lies in the group's
+    [SLOPE_LEAST, SLOPE_MOST] and is never negative.
     """
-    poor_most = poor_least = rich_least = rich_most = 0.0
+    poor_most = poor_least = poor_at_low = rich_least = rich_most = 0.0
     n = ptr[p + 1] - ptr[p]
     for i in range(ptr[p], ptr[p + 1]):
         g = groups[i]
         w = low[g, WEIGHT]
-        poor_at_low = low[g, MONEY] < low_threshold
-        poor_at_high = high[g, MONEY] < high_threshold
-        if poor_at_high and not poor_at_low:
-            return -np.inf, 0.0  # not possible with exact partitions: refuse
-        if poor_at_low:
-            poor_most += w * slope_high[g]
+        poor_low = low[g, MONEY] < low_threshold
+        poor_high = high[g, MONEY] < high_threshold
+        if poor_high and not poor_low:
+            return -np.inf, 0.0, 0.0  # not possible with exact partitions: refuse
+        if poor_low:
+            poor_most += w * slopes[g, SLOPE_MOST]
+            poor_at_low += w * slopes[g, SLOPE_AT_LOW]
         else:
             rich_least += w
-        if poor_at_high:
-            poor_least += w * slope_low[g]
+        if poor_high:
+            poor_least += w * slopes[g, SLOPE_LEAST]
         else:
             rich_most += w
     if rich_least <= 0.0:
-        return -np.inf, 0.0
+        return -np.inf, 0.0, 0.0
     slack = safety * (n + 4) * EPS
     least = -poor_most * (1.0 + slack) / rich_least * (1.0 + slack)
     most = -poor_least * (1.0 - slack) / rich_most * (1.0 - slack)
-    return least, most
+    return least, most, -poor_at_low / rich_least
 
 
 @_compiled
-def fund_both(f, low_price, high_price, least, most, ptr, groups, low, high, slope_low,
-              slope_high, safety):  # fmt: skip
+def fund_both(f, low_price, high_price, least, most, at_low, ptr, groups, low, high, slopes,
+              safety):  # fmt: skip
     """Charge f's supporters at both budgets (each price: (q, error, threshold)) and follow
-    the bounds of their money's derivative, f's price's derivative lying in [least, most]:
-    the rich pay it, the poor all they have, and a voter poor at the lower budget and rich at
-    the higher one does either."""
+    the bounds of their money's derivative, f's price's derivative lying in [least, most]
+    (`at_low` just above the lower budget): the rich pay it, the poor all they have, and a
+    voter poor at the lower budget and rich at the higher one does either."""
     up, down = 1.0 + safety * EPS, 1.0 - safety * EPS
     q0, q0_err, threshold0 = low_price
     q1, q1_err, threshold1 = high_price
     for i in range(ptr[f], ptr[f + 1]):
         g = groups[i]
         if low[g, MONEY] >= threshold0:  # rich at the lower budget: rich all along
-            slope_low[g] = (slope_low[g] - most) * down
-            slope_high[g] = (slope_high[g] - least) * up
+            slopes[g, SLOPE_LEAST] = (slopes[g, SLOPE_LEAST] - most) * down
+            slopes[g, SLOPE_MOST] = (slopes[g, SLOPE_MOST] - least) * up
+            slopes[g, SLOPE_AT_LOW] -= at_low
         elif high[g, MONEY] < threshold1:  # poor at the higher budget: poor all along
-            slope_low[g] = 0.0
-            slope_high[g] = 0.0
+            slopes[g, SLOPE_LEAST] = slopes[g, SLOPE_MOST] = slopes[g, SLOPE_AT_LOW] = 0.0
         else:
-            slope_low[g] = 0.0
-            slope_high[g] = (slope_high[g] - least) * up
+            slopes[g, SLOPE_LEAST] = slopes[g, SLOPE_AT_LOW] = 0.0
+            slopes[g, SLOPE_MOST] = (slopes[g, SLOPE_MOST] - least) * up
         pay(g, q0, q0_err, threshold0, low)
         pay(g, q1, q1_err, threshold1, high)
 
@@ -403,42 +406,39 @@ def affordable_from(p, costs, ptr, groups, low, high):
 
 
 @_compiled
-def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, most, span,
-                  costs, utils, support, ptr, groups, low, high, slope_low, slope_high,
+def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, most, at_low,
+                  span, costs, utils, support, ptr, groups, low, high, slopes,
                   safety):  # fmt: skip
     """(True if p's exact rho is above f's at every budget between the lower and the higher
     one, or p cannot pay there; else a guess of how far that holds, as a fraction of the
     range, or nan).
 
     f's rho is within [rho_low, rho_low_top] at the lower budget and [rho_high, rho_high_top]
-    at the higher; its price's derivative lies in [least, most]. The gap rho_p - rho_f is
-    checked at both ends and its derivative bounded from p's and f's: from the lower end the
-    gap stays positive for a part gap0 / (span * fastest fall) of the range, from the higher end
-    for gap1 / (span * fastest rise); if the two parts cover the range, it holds all along.
+    at the higher; its price's derivative lies in [least, most] (about `at_low` just above the
+    lower budget). The gap rho_p - rho_f is checked at both ends and its derivative bounded
+    from p's and f's: from the lower end the gap stays positive for a part gap0 / (span *
+    fastest fall) of the range, from the higher end for gap1 / (span * fastest rise); if the
+    two parts cover the range, it holds all along.
     """
-    at_high, at_low, (q0, q0_err, threshold0), (q1, q1_err, threshold1) = price_both(
+    at_high, at_low_p, (q0, q0_err, threshold0), (q1, q1_err, threshold1) = price_both(
         p, costs, support, ptr, groups, low, high, safety
     )
     if at_high == DEAD:
         return True, np.nan  # not affordable at the higher budget, so nowhere below it
     if at_high == UNSURE:
         return False, np.nan
-    if at_low != PRICED:
+    if at_low_p != PRICED:
         return False, affordable_from(p, costs, ptr, groups, low, high)
     u, uf = utils[p], utils[f]
     r0, r1 = q0 / u, q1 / u
     gap0 = r0 - safety * (q0_err / u + EPS * r0) - rho_low_top
     gap1 = r1 - safety * (q1_err / u + EPS * r1) - rho_high_top
-    if gap0 <= 0.0 or gap1 <= 0.0:
-        middle0, middle1 = r0 - rho_low, r1 - rho_high
-        if middle0 > 0.0 > middle1:
-            return False, middle0 / (middle0 - middle1)
-        return False, np.nan
-    least_p, most_p = price_slope(
-        p, threshold0, threshold1, ptr, groups, low, high, slope_low, slope_high, safety
+    least_p, most_p, at_low_of_p = price_slope(
+        p, threshold0, threshold1, ptr, groups, low, high, slopes, safety
     )
-    if least_p == -np.inf:
-        return False, np.nan
+    if gap0 <= 0.0 or gap1 <= 0.0 or least_p == -np.inf:
+        slope = (at_low_of_p / u - at_low / uf) * span
+        return False, where_gap_closes(r0 - rho_low, slope, r1 - rho_high)
     # Bounds of the derivative of rho_p - rho_f (most and most_p are at most 0).
     falls = least_p / u - most / uf
     rises = most_p / u - least / uf
@@ -450,7 +450,29 @@ def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, mos
     from_high = gap1 / (span * rises) * (1.0 - safety * EPS)
     if from_low + from_high > 1.0 + safety * EPS:
         return True, np.nan
-    return False, from_low
+    slope = (at_low_of_p / u - at_low / uf) * span
+    guess = where_gap_closes(r0 - rho_low, slope, r1 - rho_high)
+    return False, (from_low if np.isnan(guess) else max(guess, from_low))
+
+
+@_compiled
+def where_gap_closes(gap0, slope, gap1):
+    """The first point of (0, 1] where the parabola with value gap0 and slope `slope` at 0 and
+    value gap1 at 1 reaches 0; nan if none (a guess of where an outcome changes)."""
+    if gap0 <= 0.0:
+        return 0.0
+    curve = gap1 - gap0 - slope
+    if curve == 0.0:
+        return -gap0 / slope if slope < 0.0 and -gap0 / slope <= 1.0 else np.nan
+    disc = slope * slope - 4.0 * curve * gap0
+    if disc < 0.0:
+        return np.nan
+    root = np.sqrt(disc)
+    best = np.nan
+    for x in ((-slope - root) / (2.0 * curve), (-slope + root) / (2.0 * curve)):
+        if 0.0 < x <= 1.0 and not x >= best:
+            best = x
+    return best
 
 
 @_compiled
@@ -474,8 +496,7 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     m = costs.shape[0]
     low = accounts(low_budget, low_err, weights)
     high = accounts(high_budget, high_err, weights)
-    slope_low = np.ones(weights.shape[0])
-    slope_high = np.ones(weights.shape[0])
+    slopes = np.ones((weights.shape[0], 3))
     alive = alive0.copy()
     cache = np.full((m, 3), np.inf)
     rho_high = np.zeros(forced.shape[0])
@@ -495,8 +516,8 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
         rho0_top = rho0 + safety * (q0_err / u + EPS * rho0)
         rho1_top = rho1 + safety * (q1_err / u + EPS * rho1)
         rho_high[k] = rho1_top
-        least, most = price_slope(
-            f, threshold0, threshold1, ptr, groups, low, high, slope_low, slope_high, safety
+        least, most, at_low = price_slope(
+            f, threshold0, threshold1, ptr, groups, low, high, slopes, safety
         )
         if least == -np.inf:
             return False, (earliest if earliest < np.inf else np.nan), rho_high, two_ended
@@ -507,8 +528,8 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
             if cannot_pay(p, t, cache, costs, support, ptr, groups, high, safety):
                 continue
             holds, reach = holds_between(
-                p, f, rho0, rho0_top, rho1, rho1_top, least, most, span, costs, utils, support,
-                ptr, groups, low, high, slope_low, slope_high, safety,
+                p, f, rho0, rho0_top, rho1, rho1_top, least, most, at_low, span, costs, utils,
+                support, ptr, groups, low, high, slopes, safety,
             )  # fmt: skip
             if holds:
                 two_ended += 1
@@ -517,9 +538,8 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
                 if not reach >= earliest:
                     earliest = reach
         fund_both(
-            f, low_price, high_price, least, most, ptr, groups, low, high, slope_low, slope_high,
-            safety,
-        )  # fmt: skip
+            f, low_price, high_price, least, most, at_low, ptr, groups, low, high, slopes, safety
+        )
         alive[f] = False
     for p in range(m):
         if alive[p] and not cannot_pay(p, np.inf, cache, costs, support, ptr, groups, high,

@@ -436,9 +436,11 @@ def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, mos
     least_p, most_p, at_low_of_p = price_slope(
         p, threshold0, threshold1, ptr, groups, low, high, slopes, safety
     )
+    # A guess of where the gap closes, for when it is not shown to stay open.
+    slope = (at_low_of_p / u - at_low / uf) * span
+    guess = where_gap_closes(r0 - rho_low, slope, r1 - rho_high)
     if gap0 <= 0.0 or gap1 <= 0.0 or least_p == -np.inf:
-        slope = (at_low_of_p / u - at_low / uf) * span
-        return False, where_gap_closes(r0 - rho_low, slope, r1 - rho_high)
+        return False, guess
     # Bounds of the derivative of rho_p - rho_f (most and most_p are at most 0).
     falls = least_p / u - most / uf
     rises = most_p / u - least / uf
@@ -450,8 +452,6 @@ def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, mos
     from_high = gap1 / (span * rises) * (1.0 - safety * EPS)
     if from_low + from_high > 1.0 + safety * EPS:
         return True, np.nan
-    slope = (at_low_of_p / u - at_low / uf) * span
-    guess = where_gap_closes(r0 - rho_low, slope, r1 - rho_high)
     return False, (from_low if np.isnan(guess) else max(guess, from_low))
 
 

@@ -556,7 +556,7 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
         # proof is needed: the outcome there is counted.
         good, bad, following, target = step, None, None, None
         while good < ceiling and (bad is None or bad - good > 1):
-            if target is not None and good < target < bad:
+            if target is not None and good < target < (ceiling + 1 if bad is None else bad):
                 probe = target
             elif bad is None:
                 probe = min(good + stride, ceiling)

@@ -24,6 +24,7 @@ Error bounds (u = 2**-53, the unit roundoff; EPS = 2u is used everywhere, for ma
 Without numba Add1 does not use this module, and the exact engine does all.
 """
 
+import math
 from importlib.util import find_spec
 
 import numpy as np
@@ -392,6 +393,26 @@ def price_both(p, costs, support, ptr, groups, low, high, safety):
 
 
 @_compiled
+def cannot_pay_for(p, costs, ptr, groups, low, slopes, span, safety):
+    """The part of the range from the lower budget over which p's supporters surely cannot pay
+    its cost: what they have at the lower budget plus the most their money can grow
+    (SLOPE_MOST per step of the budget) stays below it. 0 if they can pay at the lower one."""
+    have = grow = 0.0
+    n = ptr[p + 1] - ptr[p]
+    for i in range(ptr[p], ptr[p + 1]):
+        g = groups[i]
+        have += low[g, WEIGHT] * (low[g, MONEY] + safety * low[g, ERR])
+        grow += low[g, WEIGHT] * slopes[g, SLOPE_MOST]
+    have *= 1.0 + (n + 4) * EPS
+    grow *= 1.0 + (n + 4) * EPS
+    if have >= costs[p]:
+        return 0.0
+    if grow <= 0.0:
+        return 1.0
+    return (costs[p] - have) / (grow * span) * (1.0 - safety * EPS)
+
+
+@_compiled
 def affordable_from(p, costs, ptr, groups, low, high):
     """Where between the two budgets (0 at the lower, 1 at the higher) p's supporters' money
     would reach its cost if it grew in a straight line; nan if it does not. A guess only."""
@@ -411,24 +432,27 @@ def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, mos
                   safety):  # fmt: skip
     """(True if p's exact rho is above f's at every budget between the lower and the higher
     one, or p cannot pay there; else a guess of how far that holds, as a fraction of the
-    range, or nan).
+    range, or nan; the part of the range from the lower end where it surely holds).
 
     f's rho is within [rho_low, rho_low_top] at the lower budget and [rho_high, rho_high_top]
     at the higher; its price's derivative lies in [least, most] (about `at_low` just above the
     lower budget). The gap rho_p - rho_f is checked at both ends and its derivative bounded
     from p's and f's: from the lower end the gap stays positive for a part gap0 / (span *
     fastest fall) of the range, from the higher end for gap1 / (span * fastest rise); if the
-    two parts cover the range, it holds all along.
+    two parts cover the range, it holds all along; the part from the lower end holds anyway.
     """
     at_high, at_low_p, (q0, q0_err, threshold0), (q1, q1_err, threshold1) = price_both(
         p, costs, support, ptr, groups, low, high, safety
     )
     if at_high == DEAD:
-        return True, np.nan  # not affordable at the higher budget, so nowhere below it
+        return True, np.nan, 1.0  # not affordable at the higher budget, so nowhere below it
     if at_high == UNSURE:
-        return False, np.nan
+        return False, np.nan, 0.0
     if at_low_p != PRICED:
-        return False, affordable_from(p, costs, ptr, groups, low, high)
+        guess = affordable_from(p, costs, ptr, groups, low, high)
+        if at_low_p == DEAD:  # unaffordable until its supporters' money can reach its cost
+            return False, guess, cannot_pay_for(p, costs, ptr, groups, low, slopes, span, safety)
+        return False, guess, 0.0
     u, uf = utils[p], utils[f]
     r0, r1 = q0 / u, q1 / u
     gap0 = r0 - safety * (q0_err / u + EPS * r0) - rho_low_top
@@ -439,20 +463,22 @@ def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, mos
     # A guess of where the gap closes, for when it is not shown to stay open.
     slope = (at_low_of_p / u - at_low / uf) * span
     guess = where_gap_closes(r0 - rho_low, slope, r1 - rho_high)
-    if gap0 <= 0.0 or gap1 <= 0.0 or least_p == -np.inf:
-        return False, guess
+    if gap0 <= 0.0 or least_p == -np.inf:
+        return False, guess, 0.0
     # Bounds of the derivative of rho_p - rho_f (most and most_p are at most 0).
     falls = least_p / u - most / uf
     rises = most_p / u - least / uf
     falls -= safety * EPS * (abs(least_p / u) + abs(most / uf))
     rises += safety * EPS * (abs(most_p / u) + abs(least / uf))
-    if falls >= 0.0 or rises <= 0.0:
-        return True, np.nan  # the gap only grows from the lower end, or only shrinks to the higher
-    from_low = gap0 / (span * -falls) * (1.0 - safety * EPS)
+    from_low = 1.0 if falls >= 0.0 else gap0 / (span * -falls) * (1.0 - safety * EPS)
+    if gap1 <= 0.0:
+        return False, guess, from_low
+    if falls >= 0.0 or rises <= 0.0:  # the gap only grows from the lower end, or only shrinks
+        return True, np.nan, 1.0  # to the higher
     from_high = gap1 / (span * rises) * (1.0 - safety * EPS)
     if from_low + from_high > 1.0 + safety * EPS:
-        return True, np.nan
-    return False, (from_low if np.isnan(guess) else max(guess, from_low))
+        return True, np.nan, 1.0
+    return False, (from_low if np.isnan(guess) else max(guess, from_low)), from_low
 
 
 @_compiled
@@ -489,9 +515,11 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     f's rho at the lower one) or by `holds_between`, which needs f's and its rho at both ends
     and those bounds; after the last round no project may be affordable at the higher budget.
 
-    Returns (proven, reach, rho_high, two_ended): reach, when not proven, guesses how far the
-    order holds (a fraction of the range, nan if unknown); rho_high bounds each round's rho
-    at the higher budget; two_ended counts the rivals ruled out by `holds_between`.
+    Returns (proven, reach, rho_high, two_ended, sure): reach, when not proven, guesses how far
+    the order holds (a fraction of the range, nan if unknown); rho_high bounds each round's rho
+    at the higher budget; two_ended counts the rivals ruled out by `holds_between`; sure is the
+    part of the range from the lower end over which the order surely holds (1 if proven): the
+    least of what each rival not ruled out leaves certain.
     """
     m = costs.shape[0]
     low = accounts(low_budget, low_err, weights)
@@ -503,6 +531,7 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     two_ended = 0
     proven = True
     earliest = np.inf  # the lowest guess of how far the order holds, nan if one is unknown
+    sure = 1.0
     for k in range(forced.shape[0]):
         f = forced[k]
         at_high, at_low, low_price, high_price = price_both(
@@ -510,7 +539,7 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
         )
         (q0, q0_err, threshold0), (q1, q1_err, threshold1) = low_price, high_price
         if at_high != PRICED or at_low != PRICED:
-            return False, (earliest if earliest < np.inf else np.nan), rho_high, two_ended
+            return False, (earliest if earliest < np.inf else np.nan), rho_high, two_ended, 0.0
         u = utils[f]
         rho0, rho1 = q0 / u, q1 / u
         rho0_top = rho0 + safety * (q0_err / u + EPS * rho0)
@@ -520,14 +549,14 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
             f, threshold0, threshold1, ptr, groups, low, high, slopes, safety
         )
         if least == -np.inf:
-            return False, (earliest if earliest < np.inf else np.nan), rho_high, two_ended
+            return False, (earliest if earliest < np.inf else np.nan), rho_high, two_ended, 0.0
         for p in range(m):
             if not alive[p] or p == f:
                 continue
             t = rho0_top * utils[p] * (1.0 + 4.0 * EPS)
             if cannot_pay(p, t, cache, costs, support, ptr, groups, high, safety):
                 continue
-            holds, reach = holds_between(
+            holds, reach, certain = holds_between(
                 p, f, rho0, rho0_top, rho1, rho1_top, least, most, at_low, span, costs, utils,
                 support, ptr, groups, low, high, slopes, safety,
             )  # fmt: skip
@@ -535,6 +564,7 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
                 two_ended += 1
             else:  # go on: a later round may show an earlier change
                 proven = False
+                sure = min(sure, certain)
                 if not reach >= earliest:
                     earliest = reach
         fund_both(
@@ -545,10 +575,11 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
         if alive[p] and not cannot_pay(p, np.inf, cache, costs, support, ptr, groups, high,
                                        safety):  # fmt: skip
             proven = False
+            sure = min(sure, cannot_pay_for(p, costs, ptr, groups, low, slopes, span, safety))
             reach = affordable_from(p, costs, ptr, groups, low, high)
             if not reach >= earliest:
                 earliest = reach
-    return proven, (1.0 if proven else earliest), rho_high, two_ended
+    return proven, (1.0 if proven else earliest), rho_high, two_ended, (1.0 if proven else sure)
 
 
 def _lexicographic(sizes, flat, place, m):
@@ -639,15 +670,19 @@ class Engine:
         return False, None
 
     def prove(self, low, high, order):
-        """(proven, reach, reference) for the outcome `order` at every exact per-voter budget
-        from `low` to `high` (a whole number of steps apart): see `prove_range`. reference:
-        (order, rho upper bounds) at `high`, for `run`."""
+        """(proven, reach, reference, sure) for the outcome `order` at every exact per-voter
+        budget from `low` to `high` (a whole number of steps apart): see `prove_range`.
+        reference: (order, rho upper bounds) at `high`, for `run`; sure: how many steps above
+        `low` the outcome surely holds (all of them if proven)."""
         low_value, high_value = float(low), float(high)
         self.proofs += 1
-        proven, reach, rho_high, two_ended = prove_range(
+        proven, reach, rho_high, two_ended, sure = prove_range(
             low_value, EPS * abs(low_value), high_value, EPS * abs(high_value),
             float(high - low), self.alive, np.asarray(order, dtype=np.int64), self.costs,
             self.utils, self.ptr, self.groups, self.weights, self.support, self.safety,
         )  # fmt: skip
         self.two_ended += two_ended
-        return proven, float(reach), (list(order), rho_high)
+        steps = high - low
+        # The largest whole number of steps below sure * steps: the gap may close at that point.
+        certain = steps if proven else min(math.ceil(sure * float(steps)) - 1, steps - 1)
+        return proven, float(reach), (list(order), rho_high), max(int(certain), 0)

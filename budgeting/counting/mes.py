@@ -513,12 +513,13 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
     def holds(low_step, high_step, order, counted):
         """(True if `order` is surely the outcome at every step from low_step to high_step; a
         guess of how far it holds, as a fraction of that range, or nan; the reference at
-        high_step for `outcome`, or None). `counted`: the exact Run at or below low_step."""
+        high_step for `outcome`, or None; how many steps above low_step it surely holds).
+        `counted`: the exact Run at or below low_step."""
         if engine is not None:
             return engine.prove(start + low_step, start + high_step, order)
         stats["exact_probes"] += 1
         same = same_outcome_up_to(problem, counted, start + high_step, candidates)
-        return same, math.nan, None
+        return same, math.nan, None, high_step - low_step if same else 0
 
     def exact(budget, counted=None) -> Run:
         """The exact Run at `budget` (`counted` if already counted), with the stats."""
@@ -535,6 +536,7 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
     ceiling = sum(problem.costs[p] for p in paid)
     step = 0
     stride = 1
+    changes = 0
     order, rho_high, counted = outcome(start)
     while True:
         spent = sum(problem.costs[p] for p in order)
@@ -551,12 +553,13 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
             return exact(start + step, counted)
         reference = (order, rho_high)
         # Find the last step with the same outcome: `good` has it; `bad`, when known, does not
-        # or could not be shown to. Gallop from `step` until a range is not proven, then go to
-        # where the failed proof guessed the outcome changes (else halve). Next to `good` no
-        # proof is needed: the outcome there is counted.
+        # or could not be shown to. Gallop from `step` until a range is not proven, keep the
+        # part the failed proof made sure of, then go to where it guessed the outcome changes
+        # (else halve); if the outcome was not changing there, prove up to `bad` again. Next
+        # to `good` no proof is needed: the outcome there is counted.
         good, bad, following, target = step, None, None, None
         while good < ceiling and (bad is None or bad - good > 1):
-            if target is not None and good < target < (ceiling + 1 if bad is None else bad):
+            if target is not None and good < target <= (ceiling if bad is None else bad):
                 probe = target
             elif bad is None:
                 probe = min(good + stride, ceiling)
@@ -570,21 +573,31 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
                     break
                 proven, at_probe, counted_there = True, found[:2], True
             else:
-                proven, reach, at_probe = holds(good, probe, order, counted)
+                proven, reach, at_probe, sure = holds(good, probe, order, counted)
                 counted_there = False
             if proven:
                 if bad is None:
                     stride *= 2
-                # Proven up to the step before a guessed change: count the next one.
+                # Proven up to the step before a guessed change: count the next one. Counted
+                # there and unchanged: the guess was wrong, try the whole range again.
                 target = probe + 1 if probe == target and not counted_there else None
+                if counted_there and bad is not None:
+                    target = bad
                 good = probe
                 reference = at_probe or reference
             else:
                 target = None
                 if not math.isnan(reach):  # the last step before the guessed change
-                    target = max(good + math.ceil(reach * (probe - good)) - 1, good + 1)
+                    target = good + math.ceil(reach * (probe - good)) - 1
+                good += sure
+                if target is not None:
+                    target = max(target, good + 1)
                 bad = probe
-        stride = max(1, good - step)
+        # The next change is looked for as far as this one was, or half the mean distance
+        # between changes so far if further (after a short stretch, galloping from 1 step
+        # would take many proofs).
+        changes += 1
+        stride = max(1, good - step, good // (2 * changes))
         step = good + 1
         if following is not None and bad == step:
             order, rho_high, counted = following

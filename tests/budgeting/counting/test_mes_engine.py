@@ -234,7 +234,8 @@ def wide_election(seed):
 @needs_numba
 def test_every_range_add1_skips_has_the_same_outcome_at_every_budget(monkeypatch):
     """Add1 skips the budgets of a range where the compiled engine proves one outcome from
-    both ends (`fast.prove_range`); the exact engine counts each of them again here."""
+    both ends (`fast.prove_range`), and those a failed proof is sure of from its lower end;
+    the exact engine counts each of them again here."""
     proofs, counting = [], {}
     prove = fast.Engine.prove
 
@@ -242,17 +243,25 @@ def test_every_range_add1_skips_has_the_same_outcome_at_every_budget(monkeypatch
         before = engine.two_ended
         result = prove(engine, low, high, order)
         ruled_out = engine.two_ended - before
-        proofs.append((counting["problem"], low, high, list(order), result[0], ruled_out))
+        proofs.append((counting["problem"], low, high, list(order), result, ruled_out))
         return result
 
     monkeypatch.setattr(fast.Engine, "prove", recorded)
-    budgets = two_ended = 0
+    budgets = two_ended = sure_of = 0
     for seed in range(20):
         instance, costs, ballots, total, ids = wide_election(seed)
         counting["problem"], total = add1_problem(instance)
         mes.add1(counting["problem"], total)
-    for problem, low, high, order, proven, ruled_out in proofs:
+    for problem, low, high, order, (proven, _, _, sure), ruled_out in proofs:
         if not proven:
+            # The steps a failed proof is sure of: the last one, and a sample of the others.
+            assert 0 <= sure < high - low
+            if sure:
+                sure_of += 1
+                sample = random.Random(f"{low}:{sure}").sample(range(sure), min(8, sure))
+                for step in {sure, *sample}:
+                    assert [r.project for r in mes.run(problem, low + step).rounds] == order
+                    budgets += 1
             continue
         two_ended += ruled_out
         # Every budget of the ranges the two-ended test was needed for, both ends and a sample
@@ -264,7 +273,7 @@ def test_every_range_add1_skips_has_the_same_outcome_at_every_budget(monkeypatch
         for step in steps:
             assert [r.project for r in mes.run(problem, low + step).rounds] == order
             budgets += 1
-    assert two_ended >= 20 and budgets >= 2_000
+    assert two_ended >= 10 and budgets >= 2_000 and sure_of >= 40
 
 
 # (election seed, first step, step where the outcome changes, last step) of wide elections whose
@@ -299,4 +308,6 @@ def test_an_outcome_that_leaves_and_comes_back_is_not_proven_across(seed, first,
     engine = fast.Engine(problem, mes.supported(problem))
     for low in (first, leaves - 1):
         for high in (leaves, last):
-            assert engine.prove(start + low, start + high, outcome)[0] is False
+            proven, _, _, sure = engine.prove(start + low, start + high, outcome)
+            assert proven is False
+            assert low + sure < leaves  # what it is sure of stops before the change

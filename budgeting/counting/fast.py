@@ -151,6 +151,9 @@ def accounts(budget, budget_err, weights):
     return acct
 
 
+# A guess of how far an order holds, past the range: the gap is not guessed to close there.
+LOOSE = 2.0
+
 # Columns of the per-project table `known` in `run`.
 RHO, LOW, HIGH, Q, Q_ERR, THRESHOLD = range(6)
 
@@ -432,7 +435,8 @@ def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, mos
                   safety):  # fmt: skip
     """(True if p's exact rho is above f's at every budget between the lower and the higher
     one, or p cannot pay there; else a guess of how far that holds, as a fraction of the
-    range, or nan; the part of the range from the lower end where it surely holds).
+    range, above 1 if the gap is not guessed to close (the bounds were too loose), or nan;
+    the part of the range from the lower end where it surely holds).
 
     f's rho is within [rho_low, rho_low_top] at the lower budget and [rho_high, rho_high_top]
     at the higher; its price's derivative lies in [least, most] (about `at_low` just above the
@@ -478,7 +482,9 @@ def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, mos
     from_high = gap1 / (span * rises) * (1.0 - safety * EPS)
     if from_low + from_high > 1.0 + safety * EPS:
         return True, np.nan, 1.0
-    return False, (from_low if np.isnan(guess) else max(guess, from_low)), from_low
+    if np.isnan(guess):
+        return False, LOOSE, from_low
+    return False, max(guess, from_low), from_low
 
 
 @_compiled
@@ -516,7 +522,8 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     and those bounds; after the last round no project may be affordable at the higher budget.
 
     Returns (proven, reach, rho_high, two_ended, sure): reach, when not proven, guesses how far
-    the order holds (a fraction of the range, nan if unknown); rho_high bounds each round's rho
+    the order holds (a fraction of the range; LOOSE if no change is guessed in it, only not
+    ruled out; nan if unknown); rho_high bounds each round's rho
     at the higher budget; two_ended counts the rivals ruled out by `holds_between`; sure is the
     part of the range from the lower end over which the order surely holds (1 if proven): the
     least of what each rival not ruled out leaves certain.

@@ -512,7 +512,8 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
 
     def holds(low_step, high_step, order, counted):
         """(True if `order` is surely the outcome at every step from low_step to high_step; a
-        guess of how far it holds, as a fraction of that range, or nan; the reference at
+        guess of how far it holds, as a fraction of that range (above 1: no change guessed,
+        the proof was too loose), or nan; the reference at
         high_step for `outcome`, or None; how many steps above low_step it surely holds).
         `counted`: the exact Run at or below low_step."""
         if engine is not None:
@@ -554,9 +555,12 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
         reference = (order, rho_high)
         # Find the last step with the same outcome: `good` has it; `bad`, when known, does not
         # or could not be shown to. Gallop from `step` until a range is not proven, keep the
-        # part the failed proof made sure of, then go to where it guessed the outcome changes
-        # (else halve); if the outcome was not changing there, prove up to `bad` again. Next
-        # to `good` no proof is needed: the outcome there is counted.
+        # part the failed proof made sure of, then prove up to a step past where it guessed
+        # the outcome changes (if it does change there, that proof fails but is sure of the
+        # steps before; the guesses are as often a step early as late), or a few times what
+        # it was sure of if it guessed no change, else halve; if the outcome was not
+        # changing there, prove up to `bad` again. Next to `good` no proof is needed: the
+        # outcome there is counted.
         good, bad, following, target = step, None, None, None
         while good < ceiling and (bad is None or bad - good > 1):
             if target is not None and good < target <= (ceiling if bad is None else bad):
@@ -587,17 +591,18 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
                 reference = at_probe or reference
             else:
                 target = None
-                if not math.isnan(reach):  # the last step before the guessed change
-                    target = good + math.ceil(reach * (probe - good)) - 1
+                if reach > 1.0:
+                    target = min(good + sure + max(2, 3 * sure), probe - 1)
+                elif not math.isnan(reach):  # ceil(...) is the guessed change
+                    target = min(good + math.ceil(reach * (probe - good)) + 1, probe - 1)
                 good += sure
                 if target is not None:
                     target = max(target, good + 1)
                 bad = probe
-        # The next change is looked for as far as this one was, or half the mean distance
-        # between changes so far if further (after a short stretch, galloping from 1 step
-        # would take many proofs).
+        # The next change is looked for three quarters of the mean distance between changes so
+        # far away (galloping from the last distance took many proofs after a short one).
         changes += 1
-        stride = max(1, good - step, good // (2 * changes))
+        stride = max(1, 3 * good // (4 * changes))
         step = good + 1
         if following is not None and bad == step:
             order, rho_high, counted = following

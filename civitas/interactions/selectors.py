@@ -1,12 +1,13 @@
-"""Reads of interactions: counts for lists without N+1 queries, and whole comment threads."""
+"""Reads of interactions: counts for lists without N+1 queries, and comment threads by page."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .models import Comment, Flag, FlagReason, Follow, Support
 from .registry import interactables, model_for
 from .rules import can
+from .services import MAX_COMMENT_DEPTH
 from .targets import content_type_of
 
 
@@ -59,12 +60,51 @@ def with_interaction_counts(queryset):
     )
 
 
-def comment_thread(obj) -> list[Comment]:
-    """Top-level comments of `obj` in order, each with `.thread_replies` (nested the same way)
-    and `.depth`; one query whatever the size of the thread."""
-    comments = list(
-        Comment.objects.for_object(obj).select_related("author").order_by("created_at", "pk")
+# Top-level comments per page of a thread; each comes with all its replies.
+COMMENTS_PER_PAGE = 50
+# Far beyond any real thread, small enough that the offset stays a valid SQL integer.
+MAX_COMMENT_PAGE = 1_000_000
+
+
+class ThreadPage(list):
+    """One page of a comment thread: its top-level comments (a list, oldest first), with the
+    page `number` and whether there are pages before (`has_previous`) and after (`has_next`)."""
+
+    def __init__(self, roots, *, number: int, has_next: bool, next_first=None):
+        super().__init__(roots)
+        self.number = number
+        self.has_previous = number > 1
+        self.has_next = has_next
+        self.next_first = next_first  # the first top-level comment of the next page
+
+
+def comment_page_param(value) -> int:
+    """The page asked for with ``?comments=N``: 1 unless N is a whole number in range."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= MAX_COMMENT_PAGE else 1
+
+
+def comment_thread(obj, *, page: int = 1, per_page: int = COMMENTS_PER_PAGE) -> ThreadPage:
+    """Top-level comments of `obj` on page `page` (oldest first), each with `.thread_replies`
+    (nested the same way) and `.depth`; one query whatever the size of the thread."""
+    thread = Comment.objects.for_object(obj)
+    # One more top-level comment than shown tells whether a next page exists.
+    roots = (
+        thread.filter(parent__isnull=True)
+        .order_by("created_at", "pk")
+        .values("pk")[(page - 1) * per_page : page * per_page + 1]
     )
+    # A reply is on the page when one of its ancestors (replies nest at most
+    # MAX_COMMENT_DEPTH deep) is one of the page's top-level comments.
+    on_page = Q(pk__in=roots)
+    ancestor = "parent_id"
+    for _level in range(MAX_COMMENT_DEPTH + 1):
+        on_page |= Q(**{f"{ancestor}__in": roots})
+        ancestor = f"parent__{ancestor}"
+    comments = list(thread.filter(on_page).select_related("author").order_by("created_at", "pk"))
     by_parent: dict[int | None, list[Comment]] = {}
     for comment in comments:
         comment.thread_replies = []
@@ -76,9 +116,32 @@ def comment_thread(obj) -> list[Comment]:
             node.thread_replies = by_parent.get(node.pk, [])
             attach(node.thread_replies, depth + 1)
 
-    roots = by_parent.get(None, [])
-    attach(roots, 0)
-    return roots
+    top = by_parent.get(None, [])
+    attach(top, 0)
+    shown, extra = top[:per_page], top[per_page:]
+    return ThreadPage(
+        shown, number=page, has_next=bool(extra), next_first=extra[0] if extra else None
+    )
+
+
+def thread_comment_count(obj) -> int:
+    """How many comments of `obj` are visible (neither deleted nor hidden), on every page."""
+    return visible_comments().for_object(obj).count()
+
+
+def comment_page_number(comment: Comment, per_page: int = COMMENTS_PER_PAGE) -> int:
+    """The page of its thread that shows `comment` (the page of its top-level comment)."""
+    root = comment
+    while root.parent_id is not None:
+        root = root.parent
+    earlier = (
+        Comment.objects.filter(
+            target_type_id=root.target_type_id, target_id=root.target_id, parent__isnull=True
+        )
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
+        .count()
+    )
+    return earlier // per_page + 1
 
 
 def person_state(obj, user) -> dict[str, bool]:

@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
+from django.urls import reverse
 
 from .models import Comment
 from .registry import model_for
@@ -43,10 +44,11 @@ def resolve(label: str, pk: int, *, allow_comments: bool = False):
 
 
 def public_url(obj) -> str:
-    """Where people see `obj` (a comment: its anchor on its target's page); "" if unknown."""
+    """Where people see `obj` (a comment: a link to it on its target's page); "" if unknown."""
     if isinstance(obj, Comment):
-        base = public_url(obj.target) if obj.target is not None else ""
-        return f"{base}#comment-{obj.pk}" if base else ""
+        # Through a link that finds the comment's page of its thread when followed: the page
+        # depends on the comments around it, and links outlive the moment they were made.
+        return reverse("interactions:comment_link", args=[obj.pk]) + f"#comment-{obj.pk}"
     get_absolute_url = getattr(obj, "get_absolute_url", None)
     if callable(get_absolute_url):
         return get_absolute_url()

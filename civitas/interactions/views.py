@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from .forms import CommentForm, FlagForm
 from .models import Comment
 from .registry import options_for
 from .rules import denial
+from .selectors import comment_page_number
 from .targets import public_url, resolve
 
 
@@ -53,6 +54,18 @@ def next_url(request, fallback: str = "") -> str:
 def with_fragment(url: str, fragment: str) -> str:
     scheme, netloc, path, query, _old = urlsplit(url)
     return urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def comment_address(url: str, comment: Comment) -> str:
+    """`url` (a page showing the comment's thread) on the comment page that shows `comment`,
+    jumping to it; other query parameters are kept."""
+    scheme, netloc, path, query, _old = urlsplit(url)
+    params = QueryDict(query, mutable=True)
+    params.pop("comments", None)
+    number = comment_page_number(comment)
+    if number > 1:
+        params["comments"] = str(number)
+    return urlunsplit((scheme, netloc, path, params.urlencode(), f"comment-{comment.pk}"))
 
 
 def participation_view(view):
@@ -181,7 +194,7 @@ def form_page(
 
 
 def to_comment(back: str):
-    return lambda comment: with_fragment(back, f"comment-{comment.pk}")
+    return lambda comment: comment_address(back, comment)
 
 
 def comment_form_page(request, *, target, parent=None):
@@ -259,12 +272,22 @@ def comment_delete(request, pk):
         except DomainError as exc:
             return domain_error_response(request, exc, back)
         messages.success(request, _("Your comment is deleted."))
-        return redirect(with_fragment(back, f"comment-{comment.pk}"))
+        return redirect(comment_address(back, comment))
     return render(
         request,
         "interactions/comment_delete.html",
         {"title": _("Delete your comment?"), "comment": comment, "back": back},
     )
+
+
+def comment_link(request, pk):
+    """A lasting link to a comment: redirects to the page of its thread that shows it."""
+    comment = get_object_or_404(Comment, pk=pk)
+    target = comment_target(comment)
+    url = public_url(target)
+    if not url:
+        raise Http404("This comment has no public page")
+    return redirect(comment_address(url, comment))
 
 
 @participation_view

@@ -18,8 +18,8 @@ from wagtail.search import index
 
 from civitas.core.text import validate_clean_text
 
-from .forms import ProcessPageForm
-from .phases import phase_type_choices, phase_types
+from .forms import PhaseActionsWidget, ProcessPageForm
+from .phases import action_label, phase_type_choices, phase_types
 
 
 class Topic(index.Indexed, models.Model):
@@ -85,6 +85,17 @@ class Phase(Orderable):
     description = models.TextField(_("description"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    # None follows the phase type (so rows saved before editors could choose keep their
+    # behaviour); a list switches the type's switchable actions on (listed) or off (not listed).
+    enabled_actions = models.JSONField(
+        _("what people can do"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Switch on or off what people can do in this phase. Only the actions this phase "
+            "type can allow are accepted."
+        ),
+    )
 
     objects = PhaseQuerySet.as_manager()
 
@@ -96,6 +107,7 @@ class Phase(Orderable):
         FieldPanel("description"),
         FieldPanel("starts_at"),
         FieldPanel("ends_at"),
+        FieldPanel("enabled_actions", widget=PhaseActionsWidget),
     ]
 
     class Meta(Orderable.Meta):
@@ -122,8 +134,35 @@ class Phase(Orderable):
             return self.title
         return str(self.type.label) if self.type else self.phase_type
 
+    @property
+    def allowed_actions(self) -> frozenset[str]:
+        """What this phase allows: its type's defaults, or what an editor switched on."""
+        if self.type is None:
+            return frozenset()
+        return self.type.allowed_with(self.enabled_actions)
+
     def allows(self, action: str) -> bool:
-        return self.type is not None and action in self.type.allows
+        return action in self.allowed_actions
+
+    def action_errors(self) -> list[str]:
+        """Why `enabled_actions` does not fit the phase type; empty when it does."""
+        if self.enabled_actions is None or self.type is None:
+            return []
+        chosen = self.enabled_actions
+        if not isinstance(chosen, list) or not all(isinstance(a, str) for a in chosen):
+            return [_("Choose the actions of a phase from the list.")]
+        refused = [a for a in chosen if a not in self.type.switchable]
+        if not refused:
+            return []
+        return [
+            _("Phase “%(title)s” cannot allow: %(actions)s. It can allow: %(allowed)s.")
+            % {
+                "title": self.display_title,
+                "actions": ", ".join(action_label(a) for a in refused),
+                "allowed": ", ".join(action_label(a) for a in sorted(self.type.switchable))
+                or _("nothing that can be switched"),
+            }
+        ]
 
     def is_active(self, at=None) -> bool:
         at = at or timezone.now()
@@ -135,10 +174,13 @@ class Phase(Orderable):
             raise ValidationError({"phase_type": _("Unknown phase type.")})
         if self.starts_at and self.ends_at and self.starts_at >= self.ends_at:
             raise ValidationError({"ends_at": _("A phase must end after it starts.")})
+        if action_errors := self.action_errors():
+            raise ValidationError({"enabled_actions": action_errors})
 
 
 def validate_phases(phases, allowed_types=None) -> None:
-    """Raise ValidationError if phases have unknown types, end before they start, or overlap."""
+    """Raise ValidationError if phases have unknown types, actions their type cannot allow, end
+    before they start, or overlap."""
     errors = []
     dated = []
     for phase in phases:
@@ -149,6 +191,8 @@ def validate_phases(phases, allowed_types=None) -> None:
                 _("Phase type %(type)s is not available for this kind of process.")
                 % {"type": phase.phase_type}
             )
+        else:
+            errors.extend(phase.action_errors())
         if phase.starts_at and phase.ends_at:
             if phase.starts_at >= phase.ends_at:
                 errors.append(

@@ -29,6 +29,7 @@ urlpatterns = [
     path("notifications/", include("civitas.notifications.urls")),
     path("feedback/", include("feedback_loop.urls")),
     path("budgeting/", include("budgeting.urls")),
+    path("ideas-help/", include("ideas.urls")),
     path("", include("civitas.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

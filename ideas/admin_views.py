@@ -1,13 +1,14 @@
-"""Wagtail admin list of ideas for the people who moderate them.
+"""Wagtail admin list of ideas for the people who moderate them or set their status.
 
 Read-only: every change of an idea (status, answer, hiding, merging...) goes through the idea's
-moderation page and ``ideas.services``; the list only finds ideas and links to those pages.
+moderation or status page and ``ideas.services``; the list only finds ideas and links to those
+pages.
 """
 
 import django_filters
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import BooleanField, ExpressionWrapper, ProtectedError, Q, Value
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -20,11 +21,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from civitas.accounts.admin_views import ForbiddenMixin
 from civitas.accounts.models import Role, User
+from civitas.accounts.roles import holds_role, scope_ids
 from civitas.participation.models import District, Topic
+from civitas.participation.predicates import is_administrator
 
 from . import search
 from .models import Idea, IdeaChallengePage, IdeaStatus, is_last_open
-from .selectors import moderated_ideas
 
 
 class IdeaPermissionPolicy(BasePermissionPolicy):
@@ -38,16 +40,33 @@ class IdeaPermissionPolicy(BasePermissionPolicy):
             return User.objects.none()
         return User.objects.filter(
             Q(is_superuser=True)
-            | Q(role_assignments__role__in=[Role.ADMINISTRATOR, Role.MODERATOR]),
+            | Q(role_assignments__role__in=[Role.ADMINISTRATOR, Role.MODERATOR, Role.TASKFORCE]),
             is_active=True,
         ).distinct()
 
 
+def staff_ideas(user):
+    """The ideas the admin list shows `user`, each with `may_moderate`: every idea they may
+    moderate (hidden, withdrawn and merged ones too), as ideas.moderate_idea decides, and for
+    the taskforce, who set statuses everywhere, every idea that is not hidden."""
+    if is_administrator.test(user) or holds_role(user, Role.MODERATOR):
+        return Idea.objects.annotate(may_moderate=Value(True))
+    if not user.is_authenticated:
+        return Idea.objects.none()
+    challenges = sorted(scope_ids(user, Role.MODERATOR, IdeaChallengePage))
+    moderated = Q(process_id__in=challenges) if challenges else Q(pk__in=[])
+    shown = Q(hidden_at__isnull=True) | moderated if holds_role(user, Role.TASKFORCE) else moderated
+    may_moderate = (
+        ExpressionWrapper(moderated, output_field=BooleanField()) if challenges else Value(False)
+    )
+    return Idea.objects.filter(shown).annotate(may_moderate=may_moderate)
+
+
 def moderated_challenges(request):
-    """Challenges offered by the filter: those whose ideas the person may moderate."""
+    """Challenges offered by the filter: those of the ideas the person sees in the list."""
     if request is None:
         return IdeaChallengePage.objects.none()
-    ids = moderated_ideas(request.user).values("process_id")
+    ids = staff_ideas(request.user).values("process_id")
     return IdeaChallengePage.objects.filter(pk__in=ids).order_by("title")
 
 
@@ -89,14 +108,24 @@ class LinkColumn(Column):
 
 
 def moderation_url(idea) -> str:
-    return f"{idea.get_absolute_url()}moderate/"
+    """The moderation page for those who may moderate the idea, else its public page."""
+    if getattr(idea, "may_moderate", True):
+        return f"{idea.get_absolute_url()}moderate/"
+    return idea.get_absolute_url()
+
+
+def status_url(idea) -> str:
+    """The page where staff set the status and official answer (none for a hidden idea, which
+    has no public page and gets no answer)."""
+    return "" if idea.hidden_at else f"{idea.get_absolute_url()}status/"
 
 
 class IdeaIndexView(ForbiddenMixin, generic.IndexView):
-    """Ideas the person may moderate, newest first, filtered and searched in the database."""
+    """Ideas the person may moderate or set the status of, newest first, filtered and searched
+    in the database."""
 
     def get_base_queryset(self):
-        return moderated_ideas(self.request.user).select_related(
+        return staff_ideas(self.request.user).select_related(
             "process", "topic", "district", "status"
         )
 
@@ -131,6 +160,12 @@ class IdeaViewSet(ModelViewSet):
         NumberColumn("support_count", label=_("Supports"), sort_key="support_count"),
         NumberColumn("comment_count", label=_("Comments"), sort_key="comment_count"),
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
+        LinkColumn(
+            "set_status",
+            label=_("Status and answer"),
+            get_url=status_url,
+            text=_("Set status"),
+        ),
         LinkColumn(
             "public_page",
             label=_("Public page"),

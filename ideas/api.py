@@ -54,6 +54,10 @@ class HistoryOut(Schema):
     label: str
     status: str = Field(description="Code of the status set at that step, or empty")
     other_idea_id: int | None
+    fields: list[str] = Field(
+        description="Names of the fields an edit changed (title, body, topic, district, "
+        "location_text, latitude, longitude, image, image_alt); empty for other steps"
+    )
     at: dt.datetime
 
 
@@ -144,6 +148,7 @@ def get_idea(request, idea_id: int):
             label=str(entry.get_kind_display()),
             status=entry.status_id or "",
             other_idea_id=entry.other_idea_id,
+            fields=entry.fields or [],
             at=entry.created_at,
         )
         for entry in idea.history.select_related("status")

@@ -18,7 +18,7 @@ from civitas.interactions.models import Support
 from civitas.interactions.targets import content_type_of
 from civitas.participation.models import District, Phase, Topic
 
-from . import services
+from . import counters, services
 from .models import Idea, IdeaChallengePage, IdeasIndexPage
 
 DAY = timezone.timedelta(days=1)
@@ -434,6 +434,8 @@ def build_demo(*, stdout, home, users) -> None:
             services.idea_status_set(
                 idea=idea, status=status, answer=answer, by=staff, notify_people=False
             )
+        # Bulk-created rows send no signals, so the stored counts are taken once at the end.
+        counters.recount_all(Idea.objects.filter(process=old))
 
     _challenge(
         home,

@@ -59,13 +59,18 @@ def _rows(ideas, request):
         ]
 
 
-def ideas_csv_response(request, ideas, filename: str) -> StreamingHttpResponse:
-    """Stream `ideas` (with their counts) as CSV rows, one line at a time."""
+def _lines(ideas, request):
     writer = csv.writer(_Echo())
+    # Spreadsheet programs read UTF-8 (Arabic, accents) only after a byte order mark.
+    yield "\ufeff"
+    for row in _rows(ideas, request):
+        yield writer.writerow([safe_cell(cell) for cell in row])
+
+
+def ideas_csv_response(request, ideas, filename: str) -> StreamingHttpResponse:
+    """Stream `ideas` (with their counts) as UTF-8 CSV with a byte order mark, one line at a
+    time."""
     ideas = filtered_ideas(ideas, filters={}, sort="newest")
-    response = StreamingHttpResponse(
-        (writer.writerow([safe_cell(cell) for cell in row]) for row in _rows(ideas, request)),
-        content_type="text/csv; charset=utf-8",
-    )
+    response = StreamingHttpResponse(_lines(ideas, request), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -3,8 +3,11 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname, get_language
 
 from civitas.core.forms import ListedChoiceField, QuickSelect
 from civitas.core.text import validate_clean_text
@@ -104,24 +107,68 @@ class IdeaImageEditForm(IdeaImageForm):
     image_remove = forms.BooleanField(label=_("Remove the current image"), required=False)
 
 
-class IdeaStatusForm(forms.Form):
-    status = forms.ModelChoiceField(
-        IdeaStatus.objects.none(), label=_("Status"), to_field_name="code", empty_label=None
-    )
-    answer = forms.CharField(
-        label=_("Official answer"),
+def answer_field(**kwargs) -> forms.CharField:
+    return forms.CharField(
         max_length=10_000,
         required=False,
         validators=[validate_clean_text],
         widget=forms.Textarea,
-        help_text=_("Shown on the idea's page, in the language you are using now."),
+        **kwargs,
     )
 
-    def __init__(self, *args, current: str = "", **kwargs):
-        """The active statuses, and `current` (the idea's own) even when it was retired."""
+
+class IdeaStatusForm(forms.Form):
+    """The status and the official answer: first in the active language (the answer people
+    are told about), then optionally in each other site language, as translations."""
+
+    status = forms.ModelChoiceField(
+        IdeaStatus.objects.none(), label=_("Status"), to_field_name="code", empty_label=None
+    )
+    answer = answer_field(
+        label=_("Official answer"),
+        help_text=_(
+            "Shown on the idea's page, in the language you are using now; people who follow "
+            "the idea are told when it is first given or changed."
+        ),
+    )
+
+    def __init__(self, *args, current: str = "", idea=None, **kwargs):
+        """The active statuses, and `current` (the idea's own) even when it was retired; the
+        answer in each language as `idea` stores it (no language standing in for another)."""
         super().__init__(*args, **kwargs)
         statuses = IdeaStatus.objects.filter(Q(active=True) | Q(code=current))
         self.fields["status"].queryset = statuses
+        self.answer_language = get_language()
+        self.fields["answer"].widget.attrs.update(text_direction(self.answer_language))
+        for code, name in settings.LANGUAGES:
+            if code == self.answer_language:
+                continue
+            self.fields[f"answer_{code}"] = answer_field(
+                label=_("Official answer in %(language)s") % {"language": name},
+                help_text=_("Optional translation; adding one does not notify anyone."),
+            )
+            self.fields[f"answer_{code}"].widget.attrs.update(text_direction(code))
+        if idea is not None:
+            self.initial["answer"] = stored_answer(idea, self.answer_language)
+            for code in self.translation_languages():
+                self.initial[f"answer_{code}"] = stored_answer(idea, code)
+
+    def translation_languages(self) -> list[str]:
+        return [code for code, _name in settings.LANGUAGES if code != self.answer_language]
+
+    def answer_translations(self) -> dict[str, str]:
+        """The answer in the other site languages, {language code: text}, from valid data."""
+        return {code: self.cleaned_data[f"answer_{code}"] for code in self.translation_languages()}
+
+
+def stored_answer(idea, language: str) -> str:
+    """The official answer as written in `language`, without another language's fallback."""
+    return getattr(idea, build_localized_fieldname("official_answer", language)) or ""
+
+
+def text_direction(language: str) -> dict:
+    """The lang and dir attributes of a field holding text in `language`."""
+    return {"lang": language, "dir": "rtl" if get_language_info(language)["bidi"] else "ltr"}
 
 
 class ModerationReasonField(forms.CharField):

@@ -1,7 +1,7 @@
 """Idea challenges (process pages) and the ideas residents contribute to them."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -435,9 +435,9 @@ class Idea(index.Indexed, Contribution):
         return f"{self.title}\n\n{self.body}"
 
     def is_open_for(self, interaction: str) -> bool:
-        """Whether new comments or supports may be added (a merged idea takes neither; a
-        moderator may lock its comments)."""
-        if self.merged_into_id is not None:
+        """Whether new comments, supports or follows may be added (a withdrawn or merged idea
+        takes none; a moderator may lock its comments)."""
+        if self.withdrawn_at is not None or self.merged_into_id is not None:
             return False
         return not (interaction == "comment" and self.comments_locked_at is not None)
 
@@ -451,6 +451,10 @@ class HistoryKind(models.TextChoices):
     ABSORBED = "absorbed", _("Another idea was merged into this one")
     COMMENTS_LOCKED = "comments_locked", _("Comments locked")
     COMMENTS_UNLOCKED = "comments_unlocked", _("Comments unlocked")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the author")
+
+
+POINT_LABEL = _("point on the map")
 
 
 class IdeaHistoryEntry(models.Model):
@@ -470,6 +474,9 @@ class IdeaHistoryEntry(models.Model):
     other_idea = models.ForeignKey(
         Idea, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Names of the fields an edit changed (never their values: the timeline says what
+    # changed, the idea itself shows the text now).
+    fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -479,6 +486,22 @@ class IdeaHistoryEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind} of idea {self.idea_id}"
+
+    def changed_labels(self) -> list[str]:
+        """What the edit changed, as people read it: each field once, both coordinates as one
+        point on the map; names no longer on the model are left out."""
+        labels = []
+        for name in self.fields or ():
+            if name in ("latitude", "longitude"):
+                label = str(POINT_LABEL)
+            else:
+                try:
+                    label = str(Idea._meta.get_field(name).verbose_name)
+                except FieldDoesNotExist:
+                    continue
+            if label not in labels:
+                labels.append(label)
+        return labels
 
 
 class IdeaRedaction(models.Model):

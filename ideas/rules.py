@@ -37,8 +37,9 @@ rules.add_perm("ideas.set_status", is_administrator | is_taskforce | is_moderato
 rules.add_perm("ideas.moderate_idea", is_administrator | is_moderator_here)
 # The staff export. Object: none, or the IdeaChallengePage.
 rules.add_perm("ideas.export_ideas", is_administrator | is_taskforce | is_moderator_here)
-# The staff list of ideas in the Wagtail admin. Object: none. Each person sees there only the
-# ideas they may moderate (selectors.moderated_ideas follows ideas.moderate_idea).
-rules.add_perm("ideas.list_ideas_admin", is_administrator | is_any_moderator)
+# The staff list of ideas in the Wagtail admin, for whoever moderates ideas or sets their
+# status. Object: none. Each person sees there only the ideas they may moderate or set the
+# status of (admin_views.staff_ideas follows ideas.moderate_idea and ideas.set_status).
+rules.add_perm("ideas.list_ideas_admin", is_administrator | is_taskforce | is_any_moderator)
 # Managing the list of statuses (labels, descriptions, order, meaning) in the Wagtail admin.
 rules.add_perm("ideas.manage_statuses", is_administrator | is_editor)

@@ -6,7 +6,10 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.settings import AVAILABLE_LANGUAGES
+from modeltranslation.utils import build_localized_fieldname, get_language
 from wagtail.log_actions import log
 
 from civitas.core.errors import Conflict, DomainError, NotAllowed
@@ -158,7 +161,10 @@ def _locked(idea: Idea) -> Idea:
 
 def idea_edit(*, idea: Idea, by, data: dict) -> Idea:
     """The author changes their idea while the challenge's phase allows "edit"; fields not in
-    `data` keep their value; a new "image" replaces the old one, "image_remove" removes it."""
+    `data` keep their value; a new "image" replaces the old one, "image_remove" removes it,
+    and "point_remove" removes the point on the map (whatever coordinates come with it)."""
+    if data.get("point_remove"):
+        data = {**data, "latitude": None, "longitude": None}
     values = _cleaned({**{name: getattr(idea, name) for name in EDITABLE_FIELDS}, **data})
     image = _photo(data.get("image"))
     with transaction.atomic():
@@ -181,14 +187,18 @@ def idea_edit(*, idea: Idea, by, data: dict) -> Idea:
 
 
 def _save_text(idea: Idea, values: dict, changed: list, *, by, kind: str) -> None:
-    """Write the changed fields with their public history step, audit entry and event."""
+    """Write the changed fields with their public history step (naming the fields), audit
+    entry and event."""
     for name in changed:
         setattr(idea, name, values[name])
     idea.save(update_fields=[*changed, "updated_at"])
-    IdeaHistoryEntry.objects.create(idea=idea, kind=kind)
-    action = "ideas.idea.edited" if kind == HistoryKind.EDITED else "ideas.idea.redacted"
+    IdeaHistoryEntry.objects.create(idea=idea, kind=kind, fields=list(changed))
+    by_moderator = kind == HistoryKind.MODERATED
+    action = "ideas.idea.redacted" if by_moderator else "ideas.idea.edited"
     log(instance=idea, action=action, user=by, data={"fields": changed})
-    signals.idea_edited.send_on_commit(sender=Idea, idea=idea)
+    signals.idea_edited.send_on_commit(
+        sender=Idea, idea=idea, fields=list(changed), by=by, by_moderator=by_moderator
+    )
 
 
 def idea_withdraw(*, idea: Idea, by) -> Idea:
@@ -203,6 +213,9 @@ def idea_withdraw(*, idea: Idea, by) -> Idea:
             raise NotAllowed(_("Ideas cannot be withdrawn in this phase."))
         idea.withdrawn_at = timezone.now()
         idea.save(update_fields=["withdrawn_at", "updated_at"])
+        IdeaHistoryEntry.objects.create(
+            idea=idea, kind=HistoryKind.WITHDRAWN, created_at=idea.withdrawn_at
+        )
         log(instance=idea, action="ideas.idea.withdrawn", user=by)
         signals.idea_withdrawn.send_on_commit(sender=Idea, idea=idea)
     return idea
@@ -220,28 +233,64 @@ def _chosen_status(code, *, current: str) -> IdeaStatus:
     return status
 
 
-def idea_status_set(*, idea: Idea, status: str, answer: str, by, notify_people: bool = True):
-    """Set an idea's status and the official answer (in the active language); callers check
-    ``ideas.set_status``. Nothing changes, and no event is sent, when both are unchanged;
-    otherwise its author, supporters and followers are told once each."""
-    answer = normalise_text(answer or "")
-    if len(answer) > 10_000:
+def _answer_text(text) -> str:
+    text = normalise_text(text or "")
+    if len(text) > 10_000:
         raise DomainError(_("The answer is too long."), code="answer")
+    return text
+
+
+def idea_status_set(
+    *,
+    idea: Idea,
+    status: str,
+    answer: str,
+    by,
+    notify_people: bool = True,
+    translations: dict | None = None,
+):
+    """Set an idea's status and the official answer: `answer` in the active language and,
+    optionally, `translations` ({site language code: text}) in others; callers check
+    ``ideas.set_status``. Nothing changes, and no event is sent, when nothing differs.
+
+    Its author, supporters and followers are told once each (unless the idea was withdrawn: it
+    left the process, the change is recorded and shown, nobody is told) when the status
+    changes, the first answer is given, or the answer already written in the active language
+    changes. Adding or changing a translation alone is saved and logged quietly: no one is
+    told again, the timeline gets no step and no event is sent.
+    """
+    language = get_language()
+    texts = {
+        code: _answer_text(text)
+        for code, text in (translations or {}).items()
+        if code in AVAILABLE_LANGUAGES and code != language
+    }
+    texts[language] = _answer_text(answer)
     with transaction.atomic():
         idea = _locked(idea)
-        old_status, old_answer = idea.status_id, idea.official_answer
+        old_status = idea.status_id
+        old_texts = {code: _stored_answer(idea, code) for code in AVAILABLE_LANGUAGES}
         new_status = _chosen_status(status, current=old_status)
-        if old_status == status and old_answer == answer:
+        new_texts = {**old_texts, **texts}
+        if old_status == status and old_texts == new_texts:
             return idea
+        status_changed = old_status != status
+        first_answer = not any(old_texts.values()) and any(new_texts.values())
+        answer_changed = first_answer or (
+            bool(old_texts[language]) and new_texts[language] != old_texts[language]
+        )
+        for code, text in new_texts.items():
+            setattr(idea, build_localized_fieldname("official_answer", code), text)
         idea.status = new_status
-        idea.official_answer = answer
-        idea.status_changed_at = timezone.now()
+        if status_changed or answer_changed:
+            idea.status_changed_at = timezone.now()
         idea.save()
-        if old_status != status:
+        if status_changed:
             IdeaHistoryEntry.objects.create(idea=idea, kind=HistoryKind.STATUS, status=new_status)
-        if old_answer != answer and answer:
+        if answer_changed and any(new_texts.values()):
             IdeaHistoryEntry.objects.create(idea=idea, kind=HistoryKind.ANSWER, status=new_status)
-        if notify_people:
+        news = status_changed or answer_changed
+        if news and notify_people and idea.withdrawn_at is None:
             _notify_status(idea, by)
         log(
             instance=idea,
@@ -249,10 +298,16 @@ def idea_status_set(*, idea: Idea, status: str, answer: str, by, notify_people: 
             user=by,
             data={"old_status": old_status, "status": status},
         )
-        signals.idea_status_changed.send_on_commit(
-            sender=Idea, idea=idea, old_status=old_status, by=by
-        )
+        if news:
+            signals.idea_status_changed.send_on_commit(
+                sender=Idea, idea=idea, old_status=old_status, by=by
+            )
     return idea
+
+
+def _stored_answer(idea: Idea, language: str) -> str:
+    """The answer as written in `language`, without falling back to another language."""
+    return getattr(idea, build_localized_fieldname("official_answer", language)) or ""
 
 
 def interested_people(idea: Idea, *, exclude=()) -> list:
@@ -271,7 +326,9 @@ def _notify_status(idea: Idea, by) -> None:
         recipients=interested_people(idea, exclude=[getattr(by, "pk", None)]),
         kind=kinds.STATUS_CHANGED,
         title=_("“%(title)s”: %(status)s"),
-        body=idea.official_answer[:500],
+        # Read when each person's text is made, so in their language (or the nearest one the
+        # answer is written in); "%" doubled, as the body is filled with `params` too.
+        body=lazy(lambda: idea.official_answer[:500].replace("%", "%%"), str)(),
         url=idea.get_absolute_url(),
         # The status itself: its label is read in each person's language.
         params={"title": idea.title[:80], "status": idea.status},

@@ -14,8 +14,11 @@ idea_submitted = DomainEvent(
 )
 idea_edited = DomainEvent(
     "ideas.idea_edited",
-    "The author changed an idea's text, topic, district or place. Arguments: idea (Idea).",
-    ("idea",),
+    "An idea's text, topic, district, place or image changed: edited by its author, or by a "
+    "moderator (an edit for privacy, or the image removed). Arguments: idea (Idea), fields "
+    "(list of str, the names of the changed fields), by (User or None: who edited), "
+    "by_moderator (bool: True for a moderator's change, False for the author's).",
+    ("idea", "fields", "by", "by_moderator"),
 )
 idea_withdrawn = DomainEvent(
     "ideas.idea_withdrawn",

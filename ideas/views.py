@@ -5,15 +5,14 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.forms import BooleanField
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from wagtail.search.backends import get_search_backend
 
 from civitas.core.errors import DomainError
 from civitas.core.pagination import LargeListPaginator
-from civitas.core.search import plain_words
 
 from . import services
 from .export import ideas_csv_response
@@ -31,6 +30,7 @@ from .forms import (
 )
 from .models import Idea, IdeaRedaction
 from .selectors import RANDOM_MODULUS, filtered_ideas, list_page, listed_ideas, narrowed_ideas
+from .suggestions import similar_ideas
 
 PER_PAGE = 20
 # A map shows at most this many points; people narrow the filters to see the others.
@@ -198,6 +198,14 @@ def idea_edit(request, challenge, idea_id):
     initial["image_alt"] = idea.image_alt
     form = IdeaForm(request.POST or None, initial=initial)
     del form.fields["submission_key"]  # an edit changes one row; retries change nothing more
+    if idea.latitude is not None:
+        # The point travels in hidden inputs that only the map script changes: this box lets
+        # people remove it without JavaScript too.
+        form.fields["point_remove"] = BooleanField(
+            label=_("Remove the point on the map"),
+            required=False,
+            help_text=_("The idea is then no longer shown on the map; the place in words stays."),
+        )
     image_form = IdeaImageEditForm(request.POST or None, request.FILES or None, initial=initial)
     if not idea.image:
         del image_form.fields["image_remove"]
@@ -268,24 +276,26 @@ def idea_withdraw(request, challenge, idea_id):
     idea, response = _idea_allowed(request, challenge, idea_id, "ideas.withdraw_idea")
     if response:
         return response
+    context = challenge.get_context(request)
+    context.update({"idea": idea, "challenge": challenge, "idea_url": f"{challenge.url}{idea.pk}/"})
     if request.method == "POST":
-        services.idea_withdraw(idea=idea, by=request.user)
+        try:
+            services.idea_withdraw(idea=idea, by=request.user)
+        except DomainError as exc:
+            # Withdrawn meanwhile (another tab) or the phase just closed: say so, change nothing.
+            context["error"] = exc.message
+            return TemplateResponse(
+                request, "ideas/idea_withdraw.html", context, status=exc.status_code
+            )
         messages.success(request, _("Your idea was withdrawn."))
         return redirect(challenge.url)
-    context = challenge.get_context(request)
-    context.update({"idea": idea, "challenge": challenge})
     return TemplateResponse(request, "ideas/idea_withdraw.html", context)
 
 
 def _similar(challenge, title: str):
-    """Ideas of the challenge whose title resembles `title`, to support instead of repeating."""
-    terms = " ".join(plain_words(title))
-    if not terms:
-        return []
-    found = get_search_backend().search(
-        terms, _public_ideas(challenge), fields=["title"], operator="or"
-    )
-    return list(found[:5])
+    """Ideas of the challenge whose title resembles `title`, to support instead of repeating
+    (the search the idea form's suggestions use)."""
+    return similar_ideas(challenge, title)
 
 
 def idea_new(request, challenge):
@@ -336,13 +346,14 @@ def idea_status(request, challenge, idea_id):
     if response:
         return response
     initial = {"status": idea.status_id, "answer": idea.official_answer}
-    form = IdeaStatusForm(request.POST or None, initial=initial, current=idea.status_id)
+    form = IdeaStatusForm(request.POST or None, initial=initial, current=idea.status_id, idea=idea)
     if request.method == "POST" and form.is_valid():
         try:
             services.idea_status_set(
                 idea=idea,
                 status=form.cleaned_data["status"].code,
                 answer=form.cleaned_data["answer"],
+                translations=form.answer_translations(),
                 by=request.user,
             )
         except DomainError as exc:

@@ -12,11 +12,12 @@ from civitas.core.registry import Registry
 class InteractionOptions:
     """What a model allows: comments, supports, flags, follows; `*_action` names the phase action
     that must be open (None: allowed in any phase while the process is public); `is_open`,
-    when given, is asked ``is_open(obj, "comment" | "support")`` to close one object early
-    (comments locked by a moderator, an idea merged into another); `comment_moderated`, when
-    given, is called with a comment on such an object right after a moderator hid it or showed
-    it again, inside that transaction (the change is a bulk update, which sends no signal), so
-    the app can keep what it derives from visible comments in the same transaction."""
+    when given, is asked ``is_open(obj, "comment" | "support" | "follow")`` to close one object
+    early (comments locked by a moderator, an idea withdrawn or merged into another);
+    `comment_moderated`, when given, is called with a comment on such an object right after a
+    moderator hid it or showed it again, inside that transaction (the change is a bulk update,
+    which sends no signal), so the app can keep what it derives from visible comments in the
+    same transaction."""
 
     comments: bool = True
     supports: bool = True

@@ -71,7 +71,7 @@ def phase_allows_registered(action_option: str):
 
 def object_is_open(interaction: str):
     """Predicate factory: the model's ``is_open`` hook (if it registered one) leaves this
-    object open to `interaction` ("comment" or "support")."""
+    object open to `interaction` ("comment", "support" or "follow")."""
 
     @rules.predicate(name=f"object_open_for_{interaction}")
     def predicate(user, obj) -> bool:
@@ -172,6 +172,7 @@ PERMISSION_LAYERS = {
         _("Confirm your e-mail address to follow."),
         "follows",
         _("Following is not available here."),
+        (object_is_open("follow"), "closed", _("Following is closed here.")),
     ),
     "interactions.flag": layers_for(
         _("Sign in to report content."),

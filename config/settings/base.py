@@ -266,7 +266,9 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Brussels")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A text missing in the reader's language (an official answer written only in French, say) is
+# shown in the first site language that has it, rather than not at all.
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": tuple(code for code, _name in LANGUAGES)}
 WAGTAILMODELTRANSLATION_TRANSLATE_SLUGS = False
 
 STATIC_URL = "/static/"

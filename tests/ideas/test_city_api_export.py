@@ -174,13 +174,25 @@ class TestExport:
         response = client.get(self.url(challenge))
         assert response.streaming
         assert response["Content-Type"] == "text/csv; charset=utf-8"
-        text = b"".join(response.streaming_content).decode()
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
         assert len(rows) == 3
         titles = {row[2] for row in rows[1:]}
         assert titles == {'\'=HYPERLINK("http://evil")', NASTY}
         assert "'-2" in {row[6] for row in rows[1:]}
         assert author.email not in text
+
+    def test_starts_with_a_byte_order_mark_for_spreadsheets(
+        self, client, challenge, make_idea, role_user
+    ):
+        make_idea(challenge, title="مقاعد على ضفة النهر", location_text="Café Élysée")
+        client.force_login(role_user("taskforce"))
+        data = b"".join(client.get(self.url(challenge)).streaming_content)
+        assert data.startswith(b"\xef\xbb\xbf")
+        assert data.count(b"\xef\xbb\xbf") == 1
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        assert rows[0][0] == "Number"
+        assert (rows[1][2], rows[1][6]) == ("مقاعد على ضفة النهر", "Café Élysée")
 
 
 def test_query_counts_do_not_grow_with_ideas_history_or_challenges(

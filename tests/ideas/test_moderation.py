@@ -340,3 +340,28 @@ def test_status_e_mail_is_plain_text_with_the_words_as_typed(
     assert not getattr(message, "alternatives", [])  # no HTML part that could run markup
     assert 'Benches <b>& "shade"</b>' in message.subject
     assert "Yes <script>x</script>" in message.body
+
+
+class TestFlags:
+    def test_a_reported_idea_lands_in_its_moderators_queue(
+        self, client, idea, resident, moderator, make_process, role_user
+    ):
+        from django.urls import reverse
+
+        client.force_login(resident)
+        response = client.post(
+            f"/i/ideas.idea/{idea.pk}/flag/", {"reason": "spam", "details": "Ads"}
+        )
+        assert response.status_code == 302
+        queue = reverse("interactions_moderation:queue")
+        client.force_login(moderator)
+        response = client.get(queue)
+        assert response.status_code == 200
+        groups = response.context["groups"]
+        assert [(group["target"], group["reports"]) for group in groups] == [(idea, 1)]
+        html = response.content.decode()
+        assert idea.title in html and f"{idea.challenge.url}{idea.pk}/" in html
+        # A moderator of another challenge does not see it.
+        elsewhere = role_user("moderator", scope=make_process("submit", "Parks"), name="Ela")
+        client.force_login(elsewhere)
+        assert client.get(queue).context["groups"] == []

@@ -3,9 +3,13 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.db.models import F
 
 from budgeting.models import Proposal
 from civitas.accounts.models import User
+from civitas.interactions.models import Support
+from civitas.interactions.selectors import count_subquery, visible_comments
+from civitas.interactions.targets import content_type_of
 from ideas.models import Idea
 
 PUBLIC_PAGES = [
@@ -45,6 +49,15 @@ def test_demo_city_builds_a_working_city_and_can_run_again(
     home = client.get("/").content.decode()
     assert "Projects funded by your votes" in home
     assert Proposal.objects.filter(funded=True).exists()
+    # Lists, the API and the export read the stored counts: they must match the real ones,
+    # also for the supports the demo writes in bulk (one query for every idea).
+    target_type = content_type_of(Idea)
+    wrong_counts = Idea.objects.annotate(
+        real_supports=count_subquery(Support.objects.all(), target_type),
+        real_comments=count_subquery(visible_comments(), target_type),
+    ).exclude(support_count=F("real_supports"), comment_count=F("real_comments"))
+    assert list(wrong_counts.values_list("title", flat=True)) == []
+    assert Idea.objects.filter(process__slug="riverton-2025-ideas", support_count__gt=0).exists()
 
     counts = (Idea.objects.count(), Proposal.objects.count(), User.objects.count())
     build()

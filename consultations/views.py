@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
+from wagtail import hooks
 
 from civitas.core.errors import DomainError
 from civitas.core.views import rate_limited
@@ -145,6 +146,22 @@ def overview(request, page):
         report_published=page.report_is_published(),
     )
     return _render(request, "consultation_page.html", context)
+
+
+def with_published_answers(objects, model=None, *, part: str = "", key=None) -> list:
+    """`objects` as a list, each with `published_answer`: the city's published answer to it
+    (decision, text, link to "How your input was used") from the apps that answer input
+    (the ``civitas_published_answers`` hook), or None. One query per answering app."""
+    objects = list(objects)
+    key = key or (lambda obj: obj.pk)
+    found = {}
+    if objects:
+        model = model or type(objects[0])
+        for answers_for in hooks.get_hooks("civitas_published_answers"):
+            found.update(answers_for(model, {key(obj) for obj in objects}, part))
+    for obj in objects:
+        obj.published_answer = found.get(key(obj))
+    return objects
 
 
 def how_used_url(page) -> str:
@@ -596,6 +613,9 @@ def survey_answers(request, page, survey_id, question_id):
     theme = Theme.objects.filter(consultation=page, pk=_int(request.GET.get("theme"), 0)).first()
     answers = free_text_answers(question, search=search, theme=theme, include_hidden=can_analyse)
     page_obj = Paginator(answers, 50).get_page(request.GET.get("page"))
+    page_obj.object_list = with_published_answers(
+        page_obj.object_list, Response, part=question.key, key=lambda answer: answer.response_id
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = _context(
@@ -802,12 +822,14 @@ def paragraph_detail(request, page, document_id, paragraph_id):
         else:
             messages.success(request, _("Your comment was published."))
             return redirect(f"{request.path}#comment-{comment.pk}")
-    comments = with_interaction_counts(
-        ParagraphComment.objects.filter(paragraph=paragraph, hidden_at__isnull=True).select_related(
-            "author"
-        )
-    ).order_by("created_at", "pk")
-    earlier = (
+    comments = list(
+        with_interaction_counts(
+            ParagraphComment.objects.filter(
+                paragraph=paragraph, hidden_at__isnull=True
+            ).select_related("author")
+        ).order_by("created_at", "pk")
+    )
+    earlier = list(
         ParagraphComment.objects.filter(
             paragraph__version__document=document,
             paragraph__key=paragraph.key,
@@ -817,6 +839,7 @@ def paragraph_detail(request, page, document_id, paragraph_id):
         .select_related("author", "paragraph__version")
         .order_by("created_at")
     )
+    with_published_answers([*comments, *earlier], ParagraphComment)
     latest = document.versions.values_list("pk", flat=True).first()
     context = _context(
         request,
@@ -859,10 +882,11 @@ def debate_detail(request, page, debate_id):
         else:
             messages.success(request, _("Your argument was published."))
             return redirect(f"{request.path}#argument-{argument.pk}")
-    arguments = list(
+    arguments = with_published_answers(
         with_interaction_counts(
             Argument.objects.filter(debate=debate, hidden_at__isnull=True).select_related("author")
-        ).order_by("-support_count", "created_at", "pk")
+        ).order_by("-support_count", "created_at", "pk"),
+        Argument,
     )
     context = _context(
         request,
@@ -887,6 +911,7 @@ def argument_detail(request, page, debate_id, argument_id):
     if argument is None:
         raise Http404
     argument.debate = debate
+    with_published_answers([argument])
     return _render(
         request, "argument.html", _context(request, page, debate=debate, argument=argument)
     )

@@ -350,6 +350,8 @@ def input_log(
             "tally": int(data.get("tally") or 0),
             "board_state": _board_state(event, input_kind),
         }
+        if target is not None and card is not None:
+            _give_card_code(target, card.code)
         if target is not None:
             extra["target_type"] = ContentType.objects.get_for_model(target)
             extra["target_id"] = target.pk
@@ -371,6 +373,19 @@ def input_log(
         if item.board_state == BoardState.SHOWN:
             transaction.on_commit(partial(board_push_item, item.pk), robust=True)
     return item, True
+
+
+def _give_card_code(target, code: str) -> None:
+    """What the input became in its process app (an idea typed from a workshop card) carries
+    the card's code, so the person holding the card looks it up wherever that app's input is
+    answered. Written in the input's transaction, before the owning app's events are
+    delivered, so they carry the card's code too; targets without a receipt code (a budget
+    round a paper ballot was counted in) are left as they are."""
+    field_names = {f.name for f in target._meta.concrete_fields}
+    if "receipt_code" not in field_names or getattr(target, "receipt_code", None) == code:
+        return
+    type(target)._default_manager.filter(pk=target.pk).update(receipt_code=code)
+    target.receipt_code = code
 
 
 def _board_state(event, input_kind) -> str:

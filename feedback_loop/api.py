@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 from civitas.core.errors import DomainError
 
 from . import selectors, services
+from .attribution import acting_token
 from .models import Case, CaseState, DepartmentToken, hash_token
 
 router = Router(tags=["feedback loop"])
@@ -42,6 +43,8 @@ class DepartmentTokenAuth(HttpBearer):
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_PRECISION:
             # At most one write a minute per token: enough to see which tokens are in use.
             DepartmentToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        # The timeline and the audit log name the token behind each step (see _apply).
+        request.department_token = found
         return found.department
 
 
@@ -142,9 +145,11 @@ def _case(request, case_id: int) -> Case:
 
 
 def _apply(request, case_id: int, service, **kwargs) -> CaseOut:
-    """Run a service on one of the department's cases; domain errors become 4xx answers."""
+    """Run a service on one of the department's cases, on behalf of the request's token; domain
+    errors become 4xx answers."""
     try:
-        service(case=_case(request, case_id), **kwargs)
+        with acting_token(request.department_token):
+            service(case=_case(request, case_id), **kwargs)
     except DomainError as exc:
         raise HttpError(exc.status_code, str(exc.message)) from exc
     return _case_out(_case(request, case_id))

@@ -29,6 +29,12 @@ class FeedbackLoopConfig(AppConfig):
                 email_by_default=False,
             )
         )
+        register_kind(
+            NotificationKind(
+                "feedback_loop.contribution_requested",
+                _("Your department is asked to contribute to an answer"),
+            )
+        )
         register_kind(NotificationKind("feedback_loop.deadline", _("Answer deadlines")))
         register_kind(
             NotificationKind("feedback_loop.answer_published", _("The city answered your input"))

@@ -1,7 +1,10 @@
 """Forms of the feedback loop; the services check and change state."""
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import get_language as site_language
 
 from civitas.core.forms import ListedChoiceField, QuickSelect
 from civitas.participation.models import District, Topic
@@ -9,6 +12,11 @@ from civitas.participation.models import District, Topic
 from .models import CaseState, Decision, Department, Priority
 
 DEFAULT_LIMIT = 2000
+
+
+def other_languages(language: str) -> list[str]:
+    """The site's languages (settings.LANGUAGES order) but `language`."""
+    return [code for code, _name in settings.LANGUAGES if code != language]
 
 
 class InboxFilterForm(forms.Form):
@@ -115,21 +123,100 @@ class InviteForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
-    public_text = forms.CharField(
-        label=_("Public answer"),
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Shown to the resident and on the public pages."),
+ANSWER_MAX_LENGTH = 10_000
+
+
+def _answer_text_field(code: str, *, required: bool, label, help_text) -> forms.CharField:
+    """A textarea for the public answer in language `code`, marked with its language and
+    writing direction so that browsers, spelling checkers and screen readers treat it right."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6 if required else 4,
+                "lang": code,
+                "dir": "rtl" if get_language_info(code)["bidi"] else "ltr",
+            }
+        ),
+        help_text=help_text,
     )
+
+
+def translation_field_name(code: str) -> str:
+    return f"public_text_{code}"
+
+
+def _language_name(code: str) -> str:
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+class AnswerForm(forms.Form):
+    """Decision, public answer in the active language (required) and in each other site
+    language (optional; readers of a language left empty get the fallback), internal notes.
+    `translations()` gives {language: text} of the other languages."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
     internal_notes = forms.CharField(
         label=_("Internal notes"),
         required=False,
-        max_length=10_000,
+        max_length=ANSWER_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Seen by staff only."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language = site_language()
+        fields = {
+            "decision": self.fields.pop("decision"),
+            "public_text": _answer_text_field(
+                self.language,
+                required=True,
+                label=_("Public answer (%(language)s)")
+                % {"language": _language_name(self.language)},
+                help_text=_("Shown to the resident and on the public pages."),
+            ),
+        }
+        for code in other_languages(self.language):
+            fields[translation_field_name(code)] = _answer_text_field(
+                code,
+                required=False,
+                label=_("Public answer in %(language)s (optional)")
+                % {"language": _language_name(code)},
+                help_text=_("Left empty, readers of this language see the answer in another."),
+            )
+        fields["internal_notes"] = self.fields.pop("internal_notes")
+        self.fields = {**fields, **self.fields}
+
+    def translations(self) -> dict:
+        return {
+            code: self.cleaned_data.get(translation_field_name(code), "")
+            for code in other_languages(self.language)
+        }
+
+
+class AnswerTranslationForm(forms.Form):
+    """The public answer in each site language but the one it was approved in (`original`),
+    for the taskforce once the answer is approved; all optional."""
+
+    def __init__(self, *args, original: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original = original
+        for code in other_languages(original):
+            self.fields[translation_field_name(code)] = _answer_text_field(
+                code,
+                required=False,
+                label=_("Public answer in %(language)s") % {"language": _language_name(code)},
+                help_text=_("Left empty, readers of this language see the answer in another."),
+            )
+
+    def translations(self) -> dict:
+        return {
+            code: self.cleaned_data.get(translation_field_name(code), "")
+            for code in other_languages(self.original)
+        }
 
 
 class ContributionForm(forms.Form):

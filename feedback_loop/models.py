@@ -449,11 +449,13 @@ CASE_ACTIONS = {
     "input_edited": _("Input edited by its author"),
     "input_withdrawn": _("Input withdrawn by its author"),
     "input_hidden": _("Input hidden by moderation"),
+    "input_unhidden": _("Input shown again by moderation"),
     "input_merged": _("Input merged into another by moderation"),
     "api_status": _("Status posted by the department's system"),
     "inputs_sorted": _("Inputs sorted into theme cases"),
     "inputs_joined": _("Inputs joined from another case"),
     "proposal_reviewed": _("Budget proposal reviewed"),
+    "translated": _("Answer translation edited"),
 }
 
 
@@ -639,9 +641,23 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # Set while an attempt is under way (see webhooks.deliver): no second attempt starts before.
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    STATUS_LABELS = {
+        PENDING: _("Pending"),
+        DELIVERED: _("Delivered"),
+        FAILED: _("Failed"),
+    }
 
     class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The delivery log of one endpoint, newest first.
+            models.Index(fields=["webhook", "-created_at", "-id"], name="webhook_delivery_log"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["webhook", "event_key"], name="one_delivery_per_webhook_event"
@@ -650,3 +666,12 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event_key} → {self.webhook}"
+
+    @property
+    def status_label(self):
+        return self.STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def case_id(self):
+        """The case the message is about, read from its payload."""
+        return (self.payload or {}).get("case", {}).get("id")

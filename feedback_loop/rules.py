@@ -60,6 +60,18 @@ def is_open_for_answer(user, case) -> bool:
 
 
 @rules.predicate
+def has_approved_answer(user, case) -> bool:
+    """The answer is approved, published, or the case closed out of scope with a reason."""
+    from .models import CaseState
+
+    return case is not None and case.state in (
+        CaseState.APPROVED,
+        CaseState.PUBLISHED,
+        CaseState.OUT_OF_SCOPE,
+    )
+
+
+@rules.predicate
 def approval_not_required(user, case) -> bool:
     from .selectors import settings_for_process
 
@@ -106,6 +118,8 @@ rules.add_perm(
     is_open_for_answer & is_contributing_department_member,
 )
 rules.add_perm("feedback_loop.approve_answer", is_case_manager)
+# Translating an approved answer needs no second approval, so only those who approve may.
+rules.add_perm("feedback_loop.translate_answer", is_case_manager & has_approved_answer)
 rules.add_perm(
     "feedback_loop.publish_answer",
     is_case_manager | (is_case_department_member & approval_not_required),

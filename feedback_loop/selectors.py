@@ -19,6 +19,7 @@ from .models import (
     ProcessSettings,
 )
 from .rules import department_ids
+from .sources import sources
 
 DEFAULT_SETTINGS = ProcessSettings(approval_required=True, answer_working_days=20)
 
@@ -283,16 +284,27 @@ def how_used_order(cases):
 
 
 SAMPLE_INPUTS = 5
+# On public pages a sample is drawn from this many first inputs per sample place, so that a
+# few inputs the public may not see in a row still leave a full sample.
+PUBLIC_SAMPLE_DEPTH = 3
 
 
-def with_input_samples(cases: list, size: int = SAMPLE_INPUTS, count: bool = True) -> list:
+def with_input_samples(
+    cases: list, size: int = SAMPLE_INPUTS, count: bool = True, public: bool = False
+) -> list:
     """Give each case `sample_inputs` (its first `size` inputs) and, with `count`, `input_count`
     and `more_inputs`: a case that groups hundreds of answers shows a few of them. Two queries
-    (one without `count`), whatever the group sizes."""
+    (one without `count`), whatever the group sizes.
+
+    With `public`, samples hold only inputs the owning apps show the public (not withdrawn,
+    not hidden, survey answers only once results are public; see ``sources.visibility``: a
+    few more queries per kind of input, never per input) and `withheld` says a case has input
+    that is not shown; `input_count` still counts every input."""
     from django.db.models import F, Window
     from django.db.models.functions import RowNumber
 
     from .models import CaseInput
+    from .sources.visibility import public_input_ids
 
     ids = [case.pk for case in cases]
     counts = (
@@ -305,26 +317,37 @@ def with_input_samples(cases: list, size: int = SAMPLE_INPUTS, count: bool = Tru
         if count
         else {}
     )
-    samples: dict = {}
-    rows = (
+    depth = size * PUBLIC_SAMPLE_DEPTH if public else size
+    rows = list(
         CaseInput.objects.filter(case_id__in=ids)
         .annotate(rank=Window(RowNumber(), partition_by=F("case_id"), order_by=F("pk").asc()))
-        .filter(rank__lte=size)
+        .filter(rank__lte=depth)
         .order_by("case_id", "pk")
     )
+    shown = public_input_ids(rows) if public else None
+    samples: dict = {}
+    withheld: set = set()
     for item in rows:
-        samples.setdefault(item.case_id, []).append(item)
+        if shown is not None and item.pk not in shown:
+            withheld.add(item.case_id)
+            continue
+        found = samples.setdefault(item.case_id, [])
+        if len(found) < size:
+            found.append(item)
     for case in cases:
         case.sample_inputs = samples.get(case.pk, [])
         case.input_count = counts.get(case.pk, len(case.sample_inputs))
         case.more_inputs = max(0, case.input_count - len(case.sample_inputs))
+        case.withheld = case.pk in withheld or (public and not case.sample_inputs)
+        if public:
+            case.source_label = sources.get(case.source).label if case.source in sources else ""
     return cases
 
 
 def how_used_groups(cases):
     """Cases (one page of them) grouped by theme (or topic) and department, each with a sample
-    of its inputs and their number and, once published, its decision and answer. Four
-    queries."""
+    of the inputs the public may see and the number of all, and, once published, its decision
+    and answer. Four queries, and a few per kind of input for what the public may see."""
     from django.db.models import Prefetch
 
     from .models import Attachment
@@ -338,7 +361,7 @@ def how_used_groups(cases):
             ),
         )
     )
-    with_input_samples(cases)
+    with_input_samples(cases, public=True)
     groups: dict = {}
     for case in cases:
         case.public_answer = case.answer_or_none if case.state == CaseState.PUBLISHED else None
@@ -352,15 +375,21 @@ def how_used_groups(cases):
 
 
 def recent_answers(limit: int = 5):
-    """The latest published answers, for the home page."""
+    """The latest published answers of public processes (or of none), for the home page, each
+    with its first input the public may see."""
+    from wagtail.models import Page
+
+    public_processes = Page.objects.live().public().values("pk")
     return with_input_samples(
         list(
             Case.objects.filter(state=CaseState.PUBLISHED)
+            .filter(Q(process__isnull=True) | Q(process__in=public_processes))
             .select_related("answer", "department", "process")
             .order_by("-answered_at", "-pk")[:limit]
         ),
         size=1,
         count=False,
+        public=True,
     )
 
 

@@ -9,18 +9,23 @@ views, the API and the commands cannot forget it; ``by=None`` means the system i
 import datetime as dt
 from functools import partial
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import get_language as active_site_language
 from wagtail.log_actions import log
 
 from civitas.core.errors import Conflict, DomainError, NotAllowed
 from civitas.core.text import normalise_text
 from civitas.core.working_days import add_working_days, working_days_between
 
-from . import live, signals, webhooks
+from . import attribution, live, signals, webhooks
 from .models import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -37,6 +42,7 @@ from .models import (
     Priority,
     RoutingRule,
 )
+from .notices import department_notice
 from .selectors import (
     city_settings,
     department_members,
@@ -66,7 +72,9 @@ def _text(value, *, code: str, required: bool, limit: int, message) -> str:
 
 
 def record(case: Case, action: str, *, by=None, note: str = "", department=None, data=None):
-    """Put one step on the case's timeline and in the audit log (inside the caller's atomic)."""
+    """Put one step on the case's timeline and in the audit log (inside the caller's atomic),
+    naming the department API token that caused it, if one did."""
+    data = {**(data or {}), **attribution.current()}
     event = CaseEvent.objects.create(
         case=case, action=action, actor=by, department=department, note=note, data=data or {}
     )
@@ -499,8 +507,6 @@ def cases_route_pending(*, batch_size: int = 500, today=None) -> dict:
     written in bulk. Returns {"routed": n, "triage": n}."""
     from wagtail.models import ModelLogEntry
 
-    from civitas.notifications.services import notify
-
     from .models import Webhook
 
     rules = list(RoutingRule.objects.filter(active=True).order_by("priority", "pk"))
@@ -565,8 +571,8 @@ def cases_route_pending(*, batch_size: int = 500, today=None) -> dict:
             CaseEvent.objects.bulk_create(events)
             ModelLogEntry.objects.bulk_create(entries)
             for department_id, cases in per_department.items():
-                notify(
-                    recipients=list(department_members([department_id])),
+                department_notice(
+                    department=department_id,
                     kind="feedback_loop.case_assigned",
                     title=_("%(count)s new cases for your department"),
                     params={"count": len(cases)},
@@ -583,10 +589,8 @@ def cases_route_pending(*, batch_size: int = 500, today=None) -> dict:
 
 
 def _notify_department(case: Case) -> None:
-    from civitas.notifications.services import notify
-
-    notify(
-        recipients=list(department_members([case.department_id])),
+    department_notice(
+        department=case.department_id,
         kind="feedback_loop.case_assigned",
         title=_("New case for your department: %(title)s"),
         params={"title": case.title},
@@ -664,7 +668,10 @@ def case_set_priority(*, case: Case, priority: int, by) -> Case:
 
 
 def case_mark_out_of_scope(*, case: Case, reason: str, by) -> Case:
-    """Close a case as outside what the city can decide, with a public reason."""
+    """Close a case as outside what the city can decide: a published outcome whose answer
+    (decision "out of scope", in the active language) is the public reason. The owning apps
+    hear it and the people concerned are told as for any published answer; a draft answer is
+    replaced. Marking it again with the same reason changes and tells nothing."""
     reason = _text(
         reason,
         code="reason",
@@ -675,14 +682,32 @@ def case_mark_out_of_scope(*, case: Case, reason: str, by) -> Case:
     with transaction.atomic():
         case = _locked(case)
         _require(by, "feedback_loop.triage_case", case)
+        if case.state == CaseState.OUT_OF_SCOPE and case.out_of_scope_reason == reason:
+            return case
         if case.state in (CaseState.PUBLISHED, CaseState.OUT_OF_SCOPE, CaseState.MERGED):
             raise Conflict(_("This case is closed."))
+        now = timezone.now()
+        language = active_site_language()
+        answer = Answer.objects.filter(case=case).first() or Answer(case=case, drafted_by=by)
+        replaced = answer.decision if answer.pk else None
+        answer.decision = Decision.OUT_OF_SCOPE
+        _set_texts(answer, {language: reason})
+        answer.approved_by, answer.approved_at, answer.published_at = by, now, now
+        answer.save()
         case.state = CaseState.OUT_OF_SCOPE
         case.out_of_scope_reason = reason
-        case.answered_at = timezone.now()
+        case.answered_at = now
         case.save(update_fields=["state", "out_of_scope_reason", "answered_at"])
-        record(case, "out_of_scope", by=by, note=reason)
-        _after_commit(case)
+        record(
+            case,
+            "out_of_scope",
+            by=by,
+            note=reason,
+            data={"language": language, "replaced_draft": replaced},
+        )
+        _announce(case, answer, by)
+        signals.answer_published.send_on_commit(sender=Case, case=case, answer=answer)
+        _after_commit(case, webhook_event="case.answered")
     return case
 
 
@@ -731,6 +756,13 @@ def case_add_contributing_department(*, case: Case, department: Department, by) 
             return case
         case.contributing_departments.add(department)
         record(case, "department_invited", by=by, department=department)
+        department_notice(
+            department=department,
+            kind="feedback_loop.contribution_requested",
+            title=_("Your department is asked to contribute to an answer: %(title)s"),
+            params={"title": case.title},
+            url=case_url(case),
+        )
         transaction.on_commit(partial(live.push_changed, {department.pk}), robust=True)
     return case
 
@@ -787,10 +819,70 @@ def _decision(value) -> str:
     return value
 
 
+def site_languages() -> list[str]:
+    """Codes of the site's languages (settings.LANGUAGES), in order."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _set_texts(answer: Answer, texts: dict) -> list[str]:
+    """Put `texts` ({language: public text}) on the answer and empty the other languages (None,
+    so that readers of those languages get the fallback); returns the fields that changed."""
+    changed = []
+    for code in site_languages():
+        field = build_localized_fieldname("public_text", code)
+        value = texts.get(code) or None
+        if getattr(answer, field) != value:
+            setattr(answer, field, value)
+            changed.append(field)
+    return changed
+
+
+def _translations(translations, *, original: str) -> dict:
+    """{language: checked text} of the given translations, without the original language;
+    DomainError for a language the site does not have."""
+    checked = {}
+    for code, text in (translations or {}).items():
+        if code not in site_languages():
+            raise DomainError(_("This site has no such language."), code="language")
+        if code != original:
+            checked[code] = _text(
+                text,
+                code=f"public_text_{code}",
+                required=False,
+                limit=ANSWER_MAX_LENGTH,
+                message="",
+            )
+    return checked
+
+
+def answer_language(case: Case) -> str:
+    """The language the case's answer was written (and approved) in: the active language of
+    its last draft or out-of-scope decision; the site's default for answers before that."""
+    data = (
+        case.events.filter(action__in=("drafted", "out_of_scope"))
+        .order_by("-created_at", "-pk")
+        .values_list("data", flat=True)
+        .first()
+    )
+    language = (data or {}).get("language")
+    return language if language in site_languages() else settings.LANGUAGE_CODE
+
+
 def answer_draft(
-    *, case: Case, by, decision: str, public_text: str, internal_notes: str = ""
+    *,
+    case: Case,
+    by,
+    decision: str,
+    public_text: str,
+    internal_notes: str = "",
+    translations: dict | None = None,
 ) -> Answer:
-    """Write or rewrite the answer of a case (state: drafted); the department or the taskforce."""
+    """Write or rewrite the answer of a case (state: drafted); the department or the taskforce.
+
+    `public_text` is the answer in the active language, `translations` ({language: text}) the
+    other site languages (empty: none). Without `translations`, the translations already there
+    stay while the text is unchanged and are dropped when it changes (they would say
+    something else)."""
     decision = _decision(decision)
     public_text = _text(
         public_text,
@@ -802,25 +894,85 @@ def answer_draft(
     internal_notes = _text(
         internal_notes, code="internal_notes", required=False, limit=ANSWER_MAX_LENGTH, message=""
     )
+    language = active_site_language()
+    given = _translations(translations, original=language)
     with transaction.atomic():
         case = _locked(case)
         _require(by, "feedback_loop.draft_answer", case)
         if case.state not in (CaseState.ROUTED, CaseState.ASSIGNED, CaseState.DRAFTED):
             raise Conflict(_("The answer of this case can no longer be changed."))
-        answer, created = Answer.objects.update_or_create(
-            case=case,
-            defaults={
-                "decision": decision,
-                "public_text": public_text,
-                "internal_notes": internal_notes,
-                "drafted_by": by,
-                "drafted_at": timezone.now(),
-            },
-        )
+        answer = Answer.objects.filter(case=case).first() or Answer(case=case)
+        if translations is None and answer.pk:
+            before = answer_language(case)
+            field = build_localized_fieldname("public_text", before)
+            if before == language and getattr(answer, field) == public_text:
+                given = {
+                    code: getattr(answer, build_localized_fieldname("public_text", code)) or ""
+                    for code in site_languages()
+                    if code != language
+                }
+        _set_texts(answer, {**given, language: public_text})
+        answer.decision = decision
+        answer.internal_notes = internal_notes
+        answer.drafted_by = by
+        answer.drafted_at = timezone.now()
+        answer.save()
         case.state = CaseState.DRAFTED
         case.save(update_fields=["state"])
-        record(case, "drafted", by=by, department=case.department, data={"decision": decision})
+        record(
+            case,
+            "drafted",
+            by=by,
+            department=case.department,
+            data={
+                "decision": decision,
+                "language": language,
+                "translations": sorted(code for code, text in given.items() if text),
+            },
+        )
         _after_commit(case)
+    return answer
+
+
+ANSWERED_STATES = (CaseState.APPROVED, CaseState.PUBLISHED, CaseState.OUT_OF_SCOPE)
+
+
+def answer_translate(*, case: Case, by, translations: dict) -> Answer:
+    """The taskforce adds or corrects translations of an approved or published answer (or an
+    out-of-scope reason) without approving it again; the text in the language it was written
+    and approved in stays as it is (Conflict). Each change is on the timeline and in the audit
+    log; sending the same translations again changes nothing."""
+    with transaction.atomic():
+        case = _locked(case)
+        _require(by, "feedback_loop.translate_answer", case)
+        if case.state not in ANSWERED_STATES:
+            raise Conflict(_("Translations are added here once the answer is approved."))
+        answer = Answer.objects.select_for_update().filter(case=case).first()
+        if answer is None:
+            raise Conflict(_("This case has no answer to translate."))
+        original = answer_language(case)
+        original_field = build_localized_fieldname("public_text", original)
+        sent_original = (translations or {}).get(original)
+        if sent_original is not None and normalise_text(sent_original) not in (
+            "",
+            getattr(answer, original_field),
+        ):
+            raise Conflict(
+                _("The answer in the language it was approved in can no longer be changed.")
+            )
+        given = _translations(translations, original=original)
+        changed = []
+        for code, text in given.items():
+            field = build_localized_fieldname("public_text", code)
+            if (getattr(answer, field) or "") != text:
+                setattr(answer, field, text or None)
+                changed.append(code)
+        if changed:
+            answer.save(
+                update_fields=[build_localized_fieldname("public_text", c) for c in changed]
+            )
+            record(case, "translated", by=by, data={"languages": sorted(changed)})
+            _after_commit(case)
     return answer
 
 
@@ -877,10 +1029,8 @@ def contributions_of(inputs) -> dict:
 
 
 def answer_publish(*, case: Case, by) -> Case:
-    """Publish the answer: each input's owning app hears it (and notifies its people), other
-    inputs' authors are notified here. Needs approval unless the process switched it off."""
-    from civitas.notifications.services import notify
-
+    """Publish the answer: each input's owning app hears it, and everyone concerned whom no
+    owning app told is told here. Needs approval unless the process switched it off."""
     with transaction.atomic():
         case = _locked(case)
         _require(by, "feedback_loop.publish_answer", case)
@@ -899,38 +1049,95 @@ def answer_publish(*, case: Case, by) -> Case:
         case.state = CaseState.PUBLISHED
         case.answered_at = now
         case.save(update_fields=["state", "answered_at"])
-        inputs = list(case.inputs.all())
-        contributions = contributions_of(inputs)
-        author_ids, told = set(), set()
-        for item in inputs:
-            key = (item.content_type_id, item.object_id)
-            contribution = contributions.get(key)
-            if item.source not in sources or contribution is None or key in told:
-                continue
-            told.add(key)  # one contribution with several parts in the case hears it once
-            adapter = sources.get(item.source)
-            adapter.publish(contribution, case, answer, by)
-            if not adapter.owner_notifies and getattr(contribution, "author_id", None):
-                author_ids.add(contribution.author_id)
-        if author_ids:
-            from django.contrib.auth import get_user_model
-
-            notify(
-                recipients=list(get_user_model().objects.filter(pk__in=author_ids)),
-                kind="feedback_loop.answer_published",
-                title=_("The city answered your input: %(title)s"),
-                params={"title": case.title},
-                url=next((item.url for item in inputs if item.url), "")
-                or (
-                    reverse("feedback_loop:how_used", args=[case.process_id])
-                    if case.process_id
-                    else reverse("feedback_loop:receipt")
-                ),
-            )
+        _announce(case, answer, by)
         record(case, "published", by=by, data={"decision": answer.decision})
         signals.answer_published.send_on_commit(sender=Case, case=case, answer=answer)
         _after_commit(case, webhook_event="case.answered")
     return case
+
+
+# Returned for a source whose owning app told everyone concerned with its contribution.
+EVERYONE = object()
+
+
+def concerned_people(contributions: dict) -> dict:
+    """{key: {user ids}} of the author, supporters and followers of each contribution in
+    `contributions` ({(content type id, object id): contribution}); two queries in all."""
+    from civitas.interactions.models import Follow, Support
+
+    people = {key: set() for key in contributions}
+    by_type: dict = {}
+    for (type_id, pk), contribution in contributions.items():
+        by_type.setdefault(type_id, set()).add(pk)
+        if getattr(contribution, "author_id", None):
+            people[(type_id, pk)].add(contribution.author_id)
+    if not by_type:
+        return people
+    targets = Q()
+    for type_id, ids in by_type.items():
+        targets |= Q(target_type_id=type_id, target_id__in=ids)
+    for model in (Support, Follow):
+        rows = model.objects.filter(targets).values_list("target_type_id", "target_id", "user_id")
+        for type_id, pk, user_id in rows:
+            people[(type_id, pk)].add(user_id)
+    return people
+
+
+def _announce(case: Case, answer: Answer, by) -> None:
+    """Tell each input's owning app about the published outcome (once per contribution), then
+    tell the authors, supporters and followers whom no owning app told, each once (inside the
+    caller's atomic block; a constant number of queries besides the owning apps' own)."""
+    from django.contrib.auth import get_user_model
+
+    from civitas.notifications.services import notify
+
+    inputs = list(case.inputs.all())
+    contributions = contributions_of(inputs)
+    owner_told: dict = {}
+    for item in inputs:
+        key = (item.content_type_id, item.object_id)
+        contribution = contributions.get(key)
+        if item.source not in sources or contribution is None or key in owner_told:
+            continue
+        adapter = sources.get(item.source)
+        told = adapter.publish(contribution, case, answer, by)
+        if told is None:
+            told = EVERYONE if adapter.owner_notifies else set()
+        owner_told[key] = told
+    people = concerned_people({key: contributions[key] for key in owner_told})
+    already = {getattr(by, "pk", None)}
+    for key, told in owner_told.items():
+        already |= people[key] if told is EVERYONE else set(told)
+    recipients = set().union(*people.values()) - already
+    if not recipients:
+        return
+    authors = {
+        contributions[key].author_id
+        for key in owner_told
+        if getattr(contributions[key], "author_id", None) in recipients
+    }
+    url = next((item.url for item in inputs if item.url), "") or (
+        reverse("feedback_loop:how_used", args=[case.process_id])
+        if case.process_id
+        else reverse("feedback_loop:receipt")
+    )
+    # The answer in each reader's language (notify renders the body once per language);
+    # "%" is doubled because the body is filled in with the title's placeholder.
+    body = lazy(lambda: (answer.public_text or "")[:500].replace("%", "%%"), str)()
+    users = {user.pk: user for user in get_user_model().objects.filter(pk__in=recipients)}
+    for ids, title in (
+        (authors, _("The city answered your input: %(title)s")),
+        (recipients - authors, _("The city answered “%(title)s”, which you support or follow")),
+    ):
+        if ids:
+            notify(
+                recipients=[users[pk] for pk in sorted(ids) if pk in users],
+                kind="feedback_loop.answer_published",
+                title=title,
+                body=body,
+                params={"title": case.title},
+                url=url,
+            )
 
 
 def case_review_proposal(

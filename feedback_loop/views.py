@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from modeltranslation.utils import build_localized_fieldname
 from wagtail.models import Page
 
 from civitas.core.errors import DomainError
@@ -28,6 +29,7 @@ from civitas.core.working_days import holiday_calendar, is_working_day
 from . import selectors, services
 from .forms import (
     AnswerForm,
+    AnswerTranslationForm,
     AssignForm,
     AttachmentForm,
     BulkForm,
@@ -41,6 +43,7 @@ from .forms import (
     ProposalReviewForm,
     ReceiptForm,
     TokenForm,
+    translation_field_name,
 )
 from .models import (
     OPEN_STATES,
@@ -360,6 +363,7 @@ ACTION_FORMS = {
     "group": GroupForm,
     "invite": InviteForm,
     "answer": AnswerForm,
+    "translate": AnswerTranslationForm,
     "contribute": ContributionForm,
     "attach": AttachmentForm,
     "review": ProposalReviewForm,
@@ -371,6 +375,7 @@ ACTION_PERMS = {
     "group": "feedback_loop.triage_case",
     "invite": "feedback_loop.triage_case",
     "answer": "feedback_loop.draft_answer",
+    "translate": "feedback_loop.translate_answer",
     "contribute": "feedback_loop.contribute_answer",
     "attach": "feedback_loop.draft_answer",
     "approve": "feedback_loop.approve_answer",
@@ -382,10 +387,25 @@ INPUTS_PER_PAGE = 50
 
 
 def _form_kwargs(case, action) -> dict:
-    """Arguments a case's action form needs beyond its data: the proposals a review is about."""
+    """Arguments a case's action form needs beyond its data: the proposals a review is about,
+    the language an approved answer was written in."""
     if action == "review":
         return {"items": case.inputs.filter(source__in=reviewable_sources())}
+    if action == "translate":
+        return {"original": services.answer_language(case)}
     return {}
+
+
+def _answer_texts(answer) -> dict:
+    """{form field: text} of the answer in each site language, as stored (no fallback)."""
+    if answer is None:
+        return {}
+    language = services.active_site_language()
+    texts = {}
+    for code in services.site_languages():
+        value = getattr(answer, build_localized_fieldname("public_text", code)) or ""
+        texts["public_text" if code == language else translation_field_name(code)] = value
+    return texts
 
 
 def _case_for(request, pk):
@@ -408,8 +428,8 @@ def _case_context(request, case, forms=None):
     initial_answer = (
         {
             "decision": answer.decision,
-            "public_text": answer.public_text,
             "internal_notes": answer.internal_notes,
+            **_answer_texts(answer),
         }
         if answer
         else None
@@ -422,6 +442,10 @@ def _case_context(request, case, forms=None):
             built[action] = forms[action]
         elif action == "answer":
             built[action] = form_class(initial=initial_answer, prefix=action)
+        elif action == "translate":
+            built[action] = form_class(
+                initial=_answer_texts(answer), prefix=action, **_form_kwargs(case, action)
+            )
         elif action == "priority":
             built[action] = form_class(initial={"priority": case.priority}, prefix=action)
         else:
@@ -521,8 +545,12 @@ def _run_action(request, case, action, data) -> str:
             decision=data["decision"],
             public_text=data["public_text"],
             internal_notes=data["internal_notes"],
+            translations=_translations_in(data),
         )
         return _("The answer was saved as a draft.")
+    if action == "translate":
+        services.answer_translate(case=case, by=by, translations=_translations_in(data))
+        return _("The translations of the answer were saved.")
     if action == "contribute":
         ids = selectors.department_ids_of(by)
         department = case.contributing_departments.filter(pk__in=ids).first()
@@ -558,6 +586,16 @@ def _run_action(request, case, action, data) -> str:
         ) % {"n": count}
     services.answer_publish(case=case, by=by)
     return _("The answer was published.")
+
+
+def _translations_in(data) -> dict:
+    """{language: text} of an answer form's translation fields."""
+    prefix = translation_field_name("")
+    return {
+        name.removeprefix(prefix): value
+        for name, value in data.items()
+        if name.startswith(prefix) and name != "public_text"
+    }
 
 
 def attachment(request, pk):

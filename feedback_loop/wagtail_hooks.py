@@ -7,13 +7,33 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from civitas.home.sections import HomeSection
 
-from .models import CASE_ACTIONS, TOKEN_ACTIONS, Department, ProcessSettings, RoutingRule, Webhook
+from .admin_views import (
+    DepartmentMembersPanel,
+    LinkColumn,
+    ProcessSettingsAdminForm,
+    RoutingRuleAdminForm,
+    RuleConflictsPanel,
+    WebhookDeliveryPermissionPolicy,
+    WebhookDeliveryViewSet,
+    deliveries_url,
+)
+from .models import (
+    CASE_ACTIONS,
+    TOKEN_ACTIONS,
+    Department,
+    ProcessSettings,
+    RoutingRule,
+    Webhook,
+    WebhookDelivery,
+)
 
 
 @hooks.register("register_log_actions")
@@ -22,6 +42,15 @@ def register_feedback_log_actions(actions):
         actions.register_action(f"feedback_loop.case.{key}", label, label)
     for key, label in TOKEN_ACTIONS.items():
         actions.register_action(f"feedback_loop.token.{key}", label, label)
+    actions.register_action(
+        "feedback_loop.webhook.redelivered",
+        _("Deliver a webhook message again"),
+        _("Webhook message delivered again"),
+    )
+
+
+# Registered before the viewset so Wagtail never creates its model-permission fallback.
+register_permission_policy(WebhookDelivery, WebhookDeliveryPermissionPolicy(WebhookDelivery))
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -29,6 +58,7 @@ class DepartmentViewSet(SnippetViewSet):
     icon = "group"
     list_display = ["name", "contact_email"]
     menu_label = _("Departments")
+    edit_handler = ObjectList([*Department.panels, DepartmentMembersPanel(heading=_("Members"))])
 
 
 def rule_overlaps(rule: RoutingRule) -> str:
@@ -55,6 +85,10 @@ class RoutingRuleViewSet(SnippetViewSet):
         Column("overlaps", label=_("Overlaps with"), accessor=rule_overlaps),
     ]
     menu_label = _("Routing rules")
+    edit_handler = ObjectList(
+        [RuleConflictsPanel(heading=_("Overlapping rules")), *RoutingRule.panels],
+        base_form_class=RoutingRuleAdminForm,
+    )
 
 
 class ProcessSettingsViewSet(SnippetViewSet):
@@ -62,17 +96,35 @@ class ProcessSettingsViewSet(SnippetViewSet):
     icon = "cog"
     list_display = ["process", "approval_required", "answer_working_days"]
     menu_label = _("Process settings")
+    edit_handler = ObjectList(ProcessSettings.panels, base_form_class=ProcessSettingsAdminForm)
 
 
 class WebhookViewSet(SnippetViewSet):
     model = Webhook
     icon = "link"
-    list_display = ["name", "url", "department", "active"]
+    list_display = [
+        "name",
+        "url",
+        "department",
+        "active",
+        LinkColumn(
+            "deliveries",
+            label=_("Deliveries"),
+            accessor=lambda _hook: _("Delivery log"),
+            get_url=deliveries_url,
+        ),
+    ]
     menu_label = _("Webhooks")
 
 
 class FeedbackViewSetGroup(SnippetViewSetGroup):
-    items = (DepartmentViewSet, RoutingRuleViewSet, ProcessSettingsViewSet, WebhookViewSet)
+    items = (
+        DepartmentViewSet,
+        RoutingRuleViewSet,
+        ProcessSettingsViewSet,
+        WebhookViewSet,
+        WebhookDeliveryViewSet,
+    )
     menu_icon = "mail"
     menu_label = _("Feedback loop")
     menu_name = "feedback_loop"

@@ -1,6 +1,7 @@
 """Participatory-budgeting proposals as a source of cases: every submitted proposal becomes a
-case; the published answer is recorded as the proposal's review (the budgeting app tells the
-author)."""
+case; the published answer is recorded as the proposal's review. The budgeting app tells the
+author only when the review changes the proposal's status; the feedback loop tells everyone
+else concerned (and the author when the status stays)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -29,9 +30,10 @@ def snapshot(proposal):
     )
 
 
-def publish(proposal, case, answer, by) -> None:
+def publish(proposal, case, answer, by) -> set[int]:
     """Record the answer as the proposal's review; a revised cost the department recorded stays,
-    and a "forwarded" answer keeps a feasibility already decided."""
+    and a "forwarded" answer keeps a feasibility already decided. Returns whom the budgeting
+    app told: the author, when the status changed."""
     from budgeting.models import ProposalStatus
     from budgeting.services import proposal_review
 
@@ -41,7 +43,8 @@ def publish(proposal, case, answer, by) -> None:
         ProposalStatus.NOT_FEASIBLE,
     ):
         feasible = proposal.status == ProposalStatus.FEASIBLE
-    proposal_review(
+    old_status = proposal.status
+    reviewed = proposal_review(
         proposal=proposal,
         by=by,
         feasible=feasible,
@@ -49,6 +52,9 @@ def publish(proposal, case, answer, by) -> None:
         revised_cost=proposal.revised_cost,
         department_name=case.department.name if case.department else None,
     )
+    if reviewed.author_id and reviewed.status != old_status:
+        return {reviewed.author_id}
+    return set()
 
 
 def review(proposal, *, by, feasible, reason, revised_cost, department_name):
@@ -96,7 +102,6 @@ def connect() -> None:
             label=_("Budget proposal"),
             snapshot=snapshot,
             publish=publish,
-            owner_notifies=True,
             extra={"review": review},
         ),
     )

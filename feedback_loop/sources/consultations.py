@@ -2,7 +2,8 @@
 debate and open-text survey answers. They become cases only where a process asks for them
 (ProcessSettings.case_sources), since a consultation usually answers them together; the
 feedback loop itself notifies the author when an answer is published (the consultations app
-has no answer of its own).
+has no answer of its own) and the comment's or argument's page shows the published answer.
+Comments and arguments name no topic or district: their case takes the consultation's.
 
 Open-text answers are grouped as the process's `free_text_grouping` says: one case per survey
 question (the default), per theme (the first, by name, of the themes the moderators tagged the
@@ -11,6 +12,8 @@ moderator tags an answer otherwise (`consultations.answer_themes_changed`), the 
 its theme's case at once; the taskforce's "sort by theme" action on a question's case does the
 same for answers tagged before the process grouped by theme.
 """
+
+from dataclasses import dataclass
 
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -168,8 +171,58 @@ def _texty(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def publish_nothing(contribution, case, answer, by) -> None:
-    """Consultations keep no answer of their own; the case and the public pages show it."""
+def publish_nothing(contribution, case, answer, by) -> set[int]:
+    """Consultations keep no answer of their own and tell nobody; the case and the public
+    pages show it."""
+    return set()
+
+
+@dataclass(frozen=True)
+class PublishedAnswer:
+    """What a contribution's page shows of the answer to its case."""
+
+    decision: str
+    text: str
+    how_used_url: str = ""
+
+
+def published_answers(model, ids, part: str = "") -> dict:
+    """{id: PublishedAnswer} of the contributions of `model` with these ids (for open-text
+    answers: their `part`, the question's key) whose case has a published answer or was
+    closed out of scope; the text is in the active language (or the fallback). One query.
+
+    Registered as the ``civitas_published_answers`` hook, so that the consultations app asks
+    for answers without knowing the feedback loop."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import NoReverseMatch, reverse
+
+    from feedback_loop.models import CaseInput, CaseState
+
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return {}
+    items = CaseInput.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=ids,
+        part=part,
+        case__state__in=(CaseState.PUBLISHED, CaseState.OUT_OF_SCOPE),
+        case__answer__published_at__isnull=False,
+    ).select_related("case__answer")
+    found = {}
+    for item in items:
+        case, answer = item.case, item.case.answer
+        try:
+            url = (
+                reverse("feedback_loop:how_used", args=[case.process_id]) if case.process_id else ""
+            )
+        except NoReverseMatch:
+            url = ""
+        found[item.object_id] = PublishedAnswer(
+            decision=answer.get_decision_display(),
+            text=answer.public_text or "",
+            how_used_url=url,
+        )
+    return found
 
 
 def _opener(key):
@@ -187,8 +240,12 @@ on_argument = _opener("consultations.argument")
 
 
 def connect() -> None:
+    from wagtail import hooks
+
     from consultations import signals
     from consultations.models import Argument, ParagraphComment, Response
+
+    hooks.register("civitas_published_answers", published_answers)
 
     sources.register(
         FREE_TEXT,

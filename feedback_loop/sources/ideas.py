@@ -101,6 +101,7 @@ def connect() -> None:
             snapshot=snapshot,
             publish=publish,
             owner_notifies=True,
+            relays_hidden=True,
         ),
     )
     signals.idea_submitted.connect(on_submitted, dispatch_uid="feedback_loop.ideas.submitted")

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from feedback_loop.models import Case, CaseState, DepartmentToken
+from feedback_loop.models import Case, CaseState, DepartmentToken, hash_token
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,12 @@ def cases(submit, rules, topic, other_topic, case_of):
 def token(streets):
     _token, raw = DepartmentToken.issue(department=streets, label="SAP")
     return raw
+
+
+def token_data(raw: str) -> dict:
+    """What the timeline says about the token that took a step."""
+    found = DepartmentToken.objects.get(token_hash=hash_token(raw))
+    return {"token": found.pk, "token_label": found.label}
 
 
 def call(client, method, path, token=None, body=None):
@@ -102,7 +108,8 @@ def test_post_status_goes_on_timeline(client, cases, token):
     )
     assert response.status_code == 200
     event = streets_case.events.get(action="api_status")
-    assert event.note == "Ticket 4711" and event.data == {"status": "in_progress"}
+    assert event.note == "Ticket 4711"
+    assert event.data == {"status": "in_progress", **token_data(token)}
     assert (
         call(
             client, "post", f"/cases/{streets_case.pk}/status", token, {"status": "done"}

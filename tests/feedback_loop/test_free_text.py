@@ -125,6 +125,7 @@ def test_the_same_event_twice_adds_one_input_and_a_change_updates_it(
 
 def test_a_published_group_answer_reaches_every_contributor(
     grouping,
+    survey,
     submit,
     routed_to_streets,
     streets_member,
@@ -153,7 +154,10 @@ def test_a_published_group_answer_reaches_every_contributor(
     page = client.get(reverse("feedback_loop:receipt"), {"code": anonymous.receipt_code})
     assert page.status_code == 200
     assert "Trees and benches come with the new plan." in page.content.decode()
-    # The public page shows the grouped case with its count and a sample of the texts.
+    # The public page shows the grouped case with its count and, once the survey's results
+    # are public, a sample of the texts.
+    survey.results_while_open = True
+    survey.save(update_fields=["results_while_open"])
     public = client.get(reverse("feedback_loop:how_used", args=[case.process_id]))
     body = public.content.decode()
     assert "3 contributions" in body and "Bike lanes" in body

@@ -1,17 +1,18 @@
 """Ideas in a real browser: a resident finds a challenge, marks the place on the map and is shown
-a similar idea before posting theirs, another resident supports and comments, a moderator hides
-the comment with a reason, staff set the status with an answer, and the author reads the
-notification. Every public page on the way (the map views too) passes axe-core's WCAG 2.2 AA
-rules, in English and in Arabic (RTL)."""
+a similar idea before posting theirs, another resident supports and comments, the author reports
+the comment and a moderator hides it with a reason from the reports queue, staff set the status
+with an answer, and the author reads the notification. Every page on the way passes axe-core's
+WCAG 2.2 AA rules; in Arabic (RTL) too, with a withdrawn idea and the edit form."""
 
 import pytest
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 
 from civitas.accounts.models import Role
 from civitas.accounts.services import role_assign
+from civitas.interactions import services as interactions
 from civitas.interactions.models import Comment
-from ideas.models import Idea
+from ideas import services
+from ideas.models import Idea, IdeasIndexPage
 from tests.factories import UserFactory
 from tests.ideas.conftest import make_challenge
 
@@ -102,15 +103,27 @@ def test_idea_journey(browser, live_server, home_page):
     assert_accessible(page, "idea with a support and a comment")
     neighbours.close()
 
-    # A moderator hides the comment with a reason, from the moderation screens.
+    # The author reports the comment; a moderator finds it in the queue and hides it with a
+    # reason.
     comment = Comment.objects.get()
-    moderators, page = signed_in(browser, live_server, moderator)
-    type_id = ContentType.objects.get_for_model(Comment).pk
-    page.goto(f"/admin/moderation/{type_id}/{comment.pk}/hide/")
-    page.fill("textarea[name='reason'], input[name='reason']", "Off topic")
+    page = authors.new_page()
+    page.goto(f"{challenge.url}{idea.pk}/")
+    click_and_wait(page, f"a[href^='/i/interactions.comment/{comment.pk}/flag/']")
+    assert_accessible(page, "report form")
+    page.check("main input[name='reason'][value='off_topic']")
     click_and_wait(page, "main form button[type='submit']")
+    assert "Moderators will look at your report." in page.content()
+    page.close()
+    moderators, page = signed_in(browser, live_server, moderator)
+    page.goto("/admin/moderation/")
+    row = page.locator("tr", has_text="Yes, and some shade too.")
+    assert row.count() == 1 and "1 report" in row.inner_text()
+    row.locator("input[name='reason']").fill("Off topic")
+    with page.expect_navigation():
+        row.locator("button", has_text="Hide").click()
     comment.refresh_from_db()
     assert comment.hidden_reason == "Off topic"
+    assert "Yes, and some shade too." not in page.locator("main").inner_text()
     page.goto(f"{challenge.url}{idea.pk}/")
     assert "Yes, and some shade too." not in page.content()
     assert "This comment was hidden by a moderator." in page.content()
@@ -140,21 +153,68 @@ def test_idea_journey(browser, live_server, home_page):
 
 
 def test_idea_pages_in_arabic(browser, live_server, home_page, translations):
+    """Every page of the journey, in Arabic (RTL), for the person who sees it."""
     challenge = make_challenge(home_page, title="Greener streets", phases=(("submit", -1, 5),))
+    home_page.add_child(instance=IdeasIndexPage(title="All ideas", slug="all-ideas"))
     author = UserFactory(display_name="Noor")
     idea = Idea.objects.create(
         process=challenge,
         author=author,
-        title="Benches",
+        title="Benches by the river",
         body="Shade and rest.",
         latitude="50.8467",
         longitude="4.3525",
     )
+    withdrawn = Idea.objects.create(
+        process=challenge, author=author, title="A fountain", body="Water in summer."
+    )
+    neighbour = UserFactory(display_name="Ravi")
+    comment = interactions.comment_post(target=idea, author=neighbour, body="Not here, please.")
+    interactions.flag_create(target=comment, reporter=author, reason="off_topic")
+    moderator = UserFactory(display_name="Mo")
+    role_assign(user=moderator, role=Role.MODERATOR, scope=challenge, by=None)
+    staff = UserFactory(display_name="Tess")
+    role_assign(user=staff, role=Role.TASKFORCE, scope=None, by=None)
+    # An answer written only in English, read through the fallback: it must say it is English.
+    services.idea_status_set(
+        idea=withdrawn, status="accepted", answer="We will look at it.", by=staff
+    )
+    services.idea_withdraw(idea=Idea.objects.get(pk=withdrawn.pk), by=author)
+
     context, page = signed_in(browser, live_server, author, language="ar")
     page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-    paths = [challenge.url, f"{challenge.url}?view=map", f"{challenge.url}new/"]
-    for path in [*paths, f"{challenge.url}{idea.pk}/"]:
-        page.goto(path)
-        assert page.locator("html").get_attribute("dir") == "rtl"
-        assert_accessible(page, f"Arabic {path}")
+
+    def check(path, label):
+        if path:
+            page.goto(path)
+        assert page.locator("html").get_attribute("lang") == "ar", label
+        assert page.locator("html").get_attribute("dir") == "rtl", label
+        assert_accessible(page, f"Arabic {label}")
+
+    check(challenge.url, "challenge page")
+    check("/all-ideas/", "list of all ideas")
+    check(f"{challenge.url}?view=map", "map")
+    check(f"{challenge.url}new/", "idea form")
+    page.fill("main input[name='title']", "More benches along the river")
+    page.fill("main textarea[name='body']", "Older people need somewhere to rest.")
+    click_and_wait(page, "main form button[type='submit']")
+    assert page.locator("section.similar a").count() == 1
+    check("", "check step with a similar idea")
+    check(f"{challenge.url}{idea.pk}/", "idea")
+    check("/notifications/", "notifications")
+    check(f"{challenge.url}{withdrawn.pk}/", "withdrawn idea")
+    answer = page.locator("main .answer")
+    assert answer.get_attribute("lang") == "en" and answer.get_attribute("dir") == "ltr"
+    check(f"{challenge.url}{idea.pk}/edit/", "edit form")
+    assert page.locator("main input[name='point_remove'][type='checkbox']").count() == 1
     context.close()
+
+    for person, path, label in (
+        (moderator, "/admin/moderation/", "moderation queue"),
+        (staff, f"{challenge.url}{idea.pk}/status/", "status form"),
+    ):
+        context, page = signed_in(browser, live_server, person, language="ar")
+        check(path, label)
+        if person is moderator:
+            assert page.locator("tr", has_text="Not here, please.").count() == 1
+        context.close()

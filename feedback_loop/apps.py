@@ -37,6 +37,12 @@ class FeedbackLoopConfig(AppConfig):
         )
         register_kind(NotificationKind("feedback_loop.deadline", _("Answer deadlines")))
         register_kind(
+            NotificationKind(
+                "feedback_loop.case_returned",
+                _("A department returned a case to the taskforce"),
+            )
+        )
+        register_kind(
             NotificationKind("feedback_loop.answer_published", _("The city answered your input"))
         )
         personal_data_exporters.register("feedback_loop", personal_data)

@@ -1,8 +1,9 @@
-"""Live inbox counters over a websocket; inboxes work fully without it.
+"""Live inbox counters and new rows over a websocket; inboxes work fully without it.
 
 A person joins only the groups of what they may see: the taskforce group for the taskforce,
 their own departments' groups for department members. Asking for another department's
-counters is refused.
+counters is refused. The ids of cases that arrived are passed on only when the subscriber may
+see them in the inbox they follow; the page then fetches each row, which is checked again.
 """
 
 import logging
@@ -13,6 +14,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from .live import TASKFORCE_GROUP, department_group
 
 logger = logging.getLogger(__name__)
+
+# More cases than this arriving at once (a batch routing) are not listed one by one: the
+# page offers a reload instead.
+MAX_ADDED = 50
 
 
 @database_sync_to_async
@@ -34,19 +39,36 @@ def allowed_groups(user, department_id):
     return [department_group(i) for i in sorted(department_ids(user))]
 
 
-@database_sync_to_async
-def counts_for(user, department_id):
+def _inbox_cases(user, department_id):
     from .models import CaseState
-    from .selectors import cases_visible_to, inbox_counts, of_departments
+    from .selectors import cases_visible_to, of_departments
 
     cases = cases_visible_to(user).exclude(state=CaseState.MERGED)
     if department_id is not None:
         cases = cases.filter(of_departments([department_id]))
-    return inbox_counts(cases)
+    return cases
+
+
+@database_sync_to_async
+def counts_for(user, department_id, added=()):
+    """(counters, ids of the `added` cases the person may see in this inbox)."""
+    from civitas.accounts.roles import forget_roles
+
+    from .selectors import inbox_counts
+
+    if added:
+        # Roles are read again before naming cases: a role taken away stops the rows at once.
+        forget_roles(user)
+    cases = _inbox_cases(user, department_id)
+    visible = []
+    if added:
+        visible = sorted(cases.filter(pk__in=list(added)).values_list("pk", flat=True))
+    return inbox_counts(cases), visible
 
 
 class InboxConsumer(AsyncJsonWebsocketConsumer):
-    """Sends {"type": "counts", "counts": {...}, "changed": bool} on connect and on changes."""
+    """Sends {"type": "counts", "counts": {...}, "changed": bool, "added": [case ids]} on
+    connect and on changes; `added` holds only cases this person may see in this inbox."""
 
     groups_joined: list = []
 
@@ -90,9 +112,12 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         """The client has nothing to say; messages from it are ignored."""
 
-    async def send_counts(self, *, changed: bool):
-        counts = await counts_for(self.scope["user"], self.department_id)
-        await self.send_json({"type": "counts", "counts": counts, "changed": changed})
+    async def send_counts(self, *, changed: bool, added=()):
+        counts, visible = await counts_for(self.scope["user"], self.department_id, added)
+        await self.send_json(
+            {"type": "counts", "counts": counts, "changed": changed, "added": visible}
+        )
 
     async def cases_changed(self, event):
-        await self.send_counts(changed=True)
+        added = [pk for pk in event.get("added", ()) if isinstance(pk, int)][:MAX_ADDED]
+        await self.send_counts(changed=True, added=added)

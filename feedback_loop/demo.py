@@ -209,8 +209,222 @@ ANSWERS = [
 ]
 
 
+# Proposals are answered as feasible while their round is in voting: a "not adopted" answer
+# would take them off the ballot.
+PROPOSAL_ANSWERS = [
+    ("adopted", "The site is ours and the cost estimate holds: the project can go on the ballot."),
+    ("partly_adopted", "Feasible in a smaller form; the revised scope stays within the budget."),
+]
+OUT_OF_SCOPE_REASON = (
+    "This is decided by the regional authority, not the city; we have passed your input on to them."
+)
+GROUP_REASON = "The same request, made twice: answered together."
+APPROVED_ANSWER = (
+    "partly_adopted",
+    "Part of this fits in this year's maintenance budget; the rest is planned for next year.",
+)
+DRAFT_ANSWER = (
+    "already_planned",
+    "This is part of work already planned; we will publish the dates once the contract is signed.",
+)
+
+
+def _members(departments, users) -> dict:
+    """{department id: member}: one member per department, with the demo password (the demo
+    department member for Mobility and Streets, a login of its own for each other one)."""
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+
+    from civitas.accounts.models import User
+    from civitas.accounts.services import terms_accept
+
+    template = users["department_member"]
+    members = {}
+    for _name, slug, _email, _description, _topics in DEPARTMENTS:
+        if slug == "mobility-streets":
+            member = template
+        else:
+            email = f"{slug}.member@demo.civitas"
+            member, created = User.objects.get_or_create(
+                email=email,
+                defaults={
+                    "display_name": f"{departments[slug].name} member",
+                    "password": template.password,
+                },
+            )
+            if created:
+                EmailAddress.objects.update_or_create(
+                    user=member, email=email, defaults={"verified": True, "primary": True}
+                )
+                terms_accept(user=member, version=settings.CIVITAS_TERMS_VERSION)
+        role_assign(
+            user=member,
+            role=Role.DEPARTMENT_MEMBER,
+            scope=departments[slug],
+            by=None,
+            note="demo",
+        )
+        members[departments[slug].pk] = member
+    return members
+
+
+def _proposal_rules(departments) -> None:
+    """Budget proposals without a topic rule of their own go to Mobility and Streets."""
+    from .models import RoutingRule
+    from .sources.budgeting import KEY
+
+    RoutingRule.objects.get_or_create(
+        department=departments["mobility-streets"],
+        topic=None,
+        district=None,
+        process=None,
+        source=KEY,
+        defaults={"priority": 90},
+    )
+
+
+def _proposal_cases(stdout) -> list:
+    """Cases of the proposals still open to review (their round's events are heard only after
+    the demo's transaction commits, so they are opened here); the last one is left new."""
+    from django.apps import apps
+
+    if not apps.is_installed("budgeting"):
+        return []
+    from budgeting.models import Proposal, ProposalStatus
+
+    from . import services
+    from .sources import adapter_for
+
+    proposals = list(
+        Proposal.objects.filter(
+            status__in=[
+                ProposalStatus.SUBMITTED,
+                ProposalStatus.UNDER_REVIEW,
+                ProposalStatus.FEASIBLE,
+            ],
+            funded=False,
+        ).order_by("pk")[:12]
+    )
+    cases = []
+    for index, proposal in enumerate(proposals):
+        last = index == len(proposals) - 1
+        case, _made = services.case_open(
+            contribution=proposal, adapter=adapter_for(proposal), route=not last
+        )
+        if case is not None:
+            cases.append(case)
+    return cases
+
+
+def _publish(case, *, decision, text, lead, taskforce) -> None:
+    from . import services
+
+    services.answer_draft(case=case, by=lead, decision=decision, public_text=text)
+    services.answer_approve(case=case, by=taskforce)
+    services.answer_publish(case=case, by=taskforce)
+
+
+def _lead(case, members, taskforce):
+    """The member of the case's department, else the taskforce."""
+    return members.get(case.department_id, taskforce)
+
+
+def _states(ideas, proposal_cases, members, taskforce, stdout) -> None:
+    """Make sure the demo has a case in every state of the workflow; each step runs only while
+    its state is missing, so running the demo again changes nothing."""
+    from . import services
+    from .models import Case, CaseState, Department
+
+    def routed(process_id=None):
+        cases = Case.objects.filter(state=CaseState.ROUTED).order_by("pk")
+        if process_id is not None:
+            cases = cases.filter(process_id=process_id)
+        return list(cases)
+
+    now = timezone.now()
+    idea_process = ideas[0].process_id if ideas else None
+    # Published answers to ideas, spread over the past months so the dashboard has a history.
+    if (
+        idea_process
+        and not Case.objects.filter(process_id=idea_process, state=CaseState.PUBLISHED).exists()
+    ):
+        for index, case in enumerate(routed(idea_process)[:3]):
+            decision, text = ANSWERS[index]
+            _publish(
+                case,
+                decision=decision,
+                text=text,
+                lead=_lead(case, members, taskforce),
+                taskforce=taskforce,
+            )
+            created_at = now - dt.timedelta(days=90 - 25 * index)
+            Case.objects.filter(pk=case.pk).update(
+                created_at=created_at, answered_at=created_at + dt.timedelta(days=9 + 6 * index)
+            )
+    # Published answers to budget proposals.
+    round_ids = {case.process_id for case in proposal_cases}
+    for process_id in sorted(round_ids):
+        if Case.objects.filter(process_id=process_id, state=CaseState.PUBLISHED).exists():
+            continue
+        for (decision, text), case in zip(PROPOSAL_ANSWERS, routed(process_id), strict=False):
+            _publish(
+                case,
+                decision=decision,
+                text=text,
+                lead=_lead(case, members, taskforce),
+                taskforce=taskforce,
+            )
+    # An answer approved and waiting for publication.
+    if not Case.objects.filter(state=CaseState.APPROVED).exists():
+        for case in routed()[:1]:
+            decision, text = APPROVED_ANSWER
+            services.answer_draft(
+                case=case, by=_lead(case, members, taskforce), decision=decision, public_text=text
+            )
+            services.answer_approve(case=case, by=taskforce)
+    # A drafted answer waiting for approval.
+    if not Case.objects.filter(state=CaseState.DRAFTED).exists():
+        for case in routed()[:1]:
+            decision, text = DRAFT_ANSWER
+            services.answer_draft(
+                case=case, by=_lead(case, members, taskforce), decision=decision, public_text=text
+            )
+    # Taken from triage to a department, which asks another to contribute: in progress.
+    if not Case.objects.filter(state=CaseState.ASSIGNED).exists():
+        triage = Case.objects.filter(state=CaseState.TRIAGE).order_by("pk")
+        for case in triage[:1]:
+            departments = list(Department.objects.order_by("pk")[:2])
+            services.case_assign(case=case, department=departments[0], by=taskforce)
+            services.case_add_contributing_department(
+                case=case, department=departments[1], by=taskforce
+            )
+    # Out of scope, with its public reason.
+    if not Case.objects.filter(state=CaseState.OUT_OF_SCOPE).exists():
+        candidates = Case.objects.filter(state__in=[CaseState.TRIAGE, CaseState.ROUTED])
+        for case in candidates.order_by("-pk")[:1]:
+            services.case_mark_out_of_scope(case=case, reason=OUT_OF_SCOPE_REASON, by=taskforce)
+    # Two duplicates grouped into one case.
+    if not Case.objects.filter(state=CaseState.MERGED).exists():
+        open_cases = routed()
+        by_department: dict = {}
+        for case in open_cases:
+            by_department.setdefault(case.department_id, []).append(case)
+        pair = next((cases for cases in by_department.values() if len(cases) >= 2), None)
+        if pair:
+            services.case_group(case=pair[0], others=[pair[1]], by=taskforce, reason=GROUP_REASON)
+    # One case past its due date.
+    open_states = [CaseState.ROUTED, CaseState.ASSIGNED, CaseState.DRAFTED]
+    today = timezone.localdate()
+    if not Case.objects.filter(state__in=open_states, due_date__lt=today).exists():
+        for case in routed()[-1:]:
+            Case.objects.filter(pk=case.pk).update(
+                created_at=now - dt.timedelta(days=45), due_date=today - dt.timedelta(days=5)
+            )
+
+
 def build_demo(stdout, home, users) -> None:
-    """Departments with members, rules, and cases: triage, routed, overdue, answered, published."""
+    """Departments each with a member, rules for ideas and proposals, and cases in every state
+    of the workflow (idempotent)."""
     from . import services
     from .models import Case, CaseInput, CaseState, ProcessSettings
     from .sources import adapter_for
@@ -218,13 +432,8 @@ def build_demo(stdout, home, users) -> None:
     stdout.write("Feedback loop: departments, rules and cases")
     departments = _departments(stdout)
     _rules(departments)
-    role_assign(
-        user=users["department_member"],
-        role=Role.DEPARTMENT_MEMBER,
-        scope=departments["mobility-streets"],
-        by=None,
-        note="demo",
-    )
+    _proposal_rules(departments)
+    members = _members(departments, users)
     ideas = _ideas(home, users, stdout)
     for process_id in {idea.process_id for idea in ideas}:
         ProcessSettings.objects.get_or_create(process_id=process_id)
@@ -238,33 +447,9 @@ def build_demo(stdout, home, users) -> None:
             _case, made = services.case_open(contribution=idea, adapter=adapter_for(idea))
             created += made
     stdout.write(f"  {created} new cases from {len(ideas)} ideas")
+    proposal_cases = _proposal_cases(stdout)
     _survey_answers(departments, stdout)
-    if Case.objects.exclude(state__in=[CaseState.NEW, CaseState.TRIAGE, CaseState.ROUTED]).exists():
-        stdout.write("  cases already worked on; left as they are")
-        return
-    taskforce, member = users["taskforce"], users["department_member"]
-    routed = list(Case.objects.filter(state=CaseState.ROUTED).order_by("pk"))
-    now = timezone.now()
-    # Published answers, spread over the past months so the dashboard has a history.
-    for index, case in enumerate(routed[:3]):
-        decision, text = ANSWERS[index]
-        lead = member if case.department.slug == "mobility-streets" else taskforce
-        services.answer_draft(case=case, by=lead, decision=decision, public_text=text)
-        services.answer_approve(case=case, by=taskforce)
-        services.answer_publish(case=case, by=taskforce)
-        created_at = now - dt.timedelta(days=90 - 25 * index)
-        Case.objects.filter(pk=case.pk).update(
-            created_at=created_at, answered_at=created_at + dt.timedelta(days=9 + 6 * index)
-        )
-    # One drafted answer waiting for approval, one overdue case, the rest routed.
-    if len(routed) > 3:
-        decision, text = ANSWERS[3]
-        services.answer_draft(case=routed[3], by=taskforce, decision=decision, public_text=text)
-    if len(routed) > 4:
-        Case.objects.filter(pk=routed[4].pk).update(
-            created_at=now - dt.timedelta(days=45),
-            due_date=timezone.localdate() - dt.timedelta(days=5),
-        )
+    _states(ideas, proposal_cases, members, users["taskforce"], stdout)
     counts = {state: Case.objects.filter(state=state).count() for state in CaseState.values}
     stdout.write("  cases: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
     paper = CaseInput.objects.exclude(receipt_code="").first()

@@ -98,6 +98,15 @@ class OutOfScopeForm(forms.Form):
     )
 
 
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this case not for your department?"),
+        max_length=DEFAULT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The taskforce reads this when it assigns the case again."),
+    )
+
+
 class GroupForm(forms.Form):
     others = forms.CharField(
         label=_("Case numbers to group into this one"),

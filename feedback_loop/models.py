@@ -434,6 +434,7 @@ CASE_ACTIONS = {
     "routed": _("Case routed by rule"),
     "assigned": _("Case assigned"),
     "reassigned": _("Case reassigned"),
+    "returned": _("Case returned to the taskforce by the department"),
     "priority": _("Case priority changed"),
     "out_of_scope": _("Case marked out of scope"),
     "grouped": _("Cases grouped into this case"),

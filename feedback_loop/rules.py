@@ -113,6 +113,9 @@ rules.add_perm(
     "feedback_loop.review_proposal",
     is_open_for_answer & (is_case_manager | is_case_department_member) & has_reviewable_input,
 )
+# The lead department sends a case that is not its own back to triage, until the answer is
+# approved.
+rules.add_perm("feedback_loop.return_case", is_open_for_answer & is_case_department_member)
 rules.add_perm(
     "feedback_loop.contribute_answer",
     is_open_for_answer & is_contributing_department_member,

@@ -1,8 +1,5 @@
 """Reads of the feedback loop: which cases a person sees, counts, and the public figures."""
 
-import datetime as dt
-import statistics
-
 from django.db.models import Count, F, Q
 from django.db.models.lookups import In
 from django.utils import timezone
@@ -11,7 +8,6 @@ from civitas.accounts.models import Role, RoleAssignment
 from civitas.accounts.roles import holds_role
 
 from .models import (
-    CLOSED_STATES,
     OPEN_STATES,
     Case,
     CaseState,
@@ -139,88 +135,11 @@ def inbox_counts(cases, today=None) -> dict:
     }
 
 
-def percentile(values, fraction: float):
-    """The nearest-rank percentile of `values` (None when empty)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * fraction // 1))
-    return ordered[int(rank) - 1]
-
-
-def _figures(rows, today) -> dict:
-    """Response rate, median and 90th percentile days to answer, overdue, for (state, created,
-    answered, due) rows."""
-    total = len(rows)
-    answered = [r for r in rows if r[0] in CLOSED_STATES and r[2] is not None]
-    days = [max(0, (r[2] - r[1]).total_seconds() / 86400) for r in answered]
-    overdue = sum(1 for r in rows if r[0] in OPEN_STATES and r[3] is not None and r[3] < today)
-    median = statistics.median(days) if days else None
-    return {
-        "total": total,
-        "answered": len(answered),
-        "response_rate": round(100 * len(answered) / total) if total else None,
-        "median_days": round(median, 1) if median is not None else None,
-        "p90_days": round(percentile(days, 0.9), 1) if days else None,
-        "overdue": overdue,
-    }
-
-
-def dashboard(today=None, months: int = 12) -> dict:
-    """Public accountability figures per department, per process and per month (one query)."""
-    today = today or timezone.localdate()
-    rows = list(
-        Case.objects.exclude(state=CaseState.MERGED).values_list(
-            "state",
-            "created_at",
-            "answered_at",
-            "due_date",
-            "department_id",
-            "department__name",
-            "process_id",
-            "process__title",
-        )
-    )
-    by_department: dict = {}
-    by_process: dict = {}
-    by_month: dict = {}
-    for row in rows:
-        if row[4] is not None:
-            by_department.setdefault((row[5], row[4]), []).append(row)
-        if row[6] is not None:
-            by_process.setdefault((row[7], row[6]), []).append(row)
-        month = timezone.localtime(row[1]).date().replace(day=1)
-        by_month.setdefault(month, []).append(row)
-    first_month = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
-    return {
-        "overall": _figures(rows, today),
-        "departments": [
-            {"name": name, "id": pk, **_figures(group, today)}
-            for (name, pk), group in sorted(by_department.items(), key=lambda i: i[0][0])
-        ],
-        "processes": [
-            {"name": name, "id": pk, **_figures(group, today)}
-            for (name, pk), group in sorted(by_process.items(), key=lambda i: i[0][0])
-        ],
-        "months": [
-            {"month": month, **_figures(group, today)}
-            for month, group in sorted(by_month.items())
-            if month >= first_month
-        ],
-    }
-
-
-DASHBOARD_CACHE_SECONDS = 300
-
-
 def dashboard_cached() -> dict:
-    """The dashboard's figures, computed at most every five minutes per language (the names of
-    departments are translated); they are public and need not be to the second."""
-    from django.core.cache import cache
-    from django.utils.translation import get_language
+    """The public dashboard's figures of the default period (see `feedback_loop.dashboard`)."""
+    from .dashboard import figures_cached
 
-    key = f"feedback_loop:dashboard:{get_language()}:{timezone.localdate().isoformat()}"
-    return cache.get_or_set(key, dashboard, DASHBOARD_CACHE_SECONDS)
+    return figures_cached()
 
 
 def department_ids_of(user) -> set[int]:
@@ -391,31 +310,3 @@ def recent_answers(limit: int = 5):
         count=False,
         public=True,
     )
-
-
-def bar_chart(rows, key: str, *, width: int = 600, bar: int = 22, gap: int = 8) -> dict:
-    """Geometry of a horizontal SVG bar chart of `key` per row; the table shows the same rows."""
-    values = [row[key] or 0 for row in rows]
-    top = max(values) if values and max(values) > 0 else 1
-    label_width = 180
-    bars = []
-    for index, row in enumerate(rows):
-        value = row[key] or 0
-        label = row.get("name") or row["month"].strftime("%Y-%m")
-        bars.append(
-            {
-                "label": label,
-                "value": row[key],
-                "y": index * (bar + gap),
-                "text_y": index * (bar + gap) + bar * 0.7,
-                "width": round((width - label_width - 60) * value / top, 1),
-            }
-        )
-    return {
-        "bars": bars,
-        "height": max(len(rows) * (bar + gap), bar),
-        "width": width,
-        "label_width": label_width,
-        "bar": bar,
-        "value_x_offset": label_width + 6,
-    }

@@ -88,9 +88,19 @@ def record(case: Case, action: str, *, by=None, note: str = "", department=None,
     return event
 
 
-def _after_commit(case: Case, *, webhook_event: str | None = None) -> None:
+def _after_commit(case: Case, *, webhook_event: str | None = None, added: bool = False) -> None:
+    """After commit: tell the open inboxes that show the case (`added`: it just arrived in an
+    inbox, which may show its row), and send the webhook event."""
     department_ids = {case.department_id} if case.department_id else set()
-    transaction.on_commit(partial(live.push_changed, department_ids), robust=True)
+    transaction.on_commit(
+        partial(
+            live.push_changed,
+            department_ids,
+            case_ids=[case.pk],
+            added=[case.pk] if added else [],
+        ),
+        robust=True,
+    )
     if webhook_event:
         transaction.on_commit(
             partial(webhooks.dispatch, case_id=case.pk, event=webhook_event), robust=True
@@ -218,7 +228,7 @@ def _opened(case: Case, adapter: SourceAdapter, *, route: bool = True, **data) -
     """Timeline, event, webhook and routing of a case just made (inside its atomic block)."""
     record(case, "created", data={"source": adapter.key, **data})
     signals.case_created.send_on_commit(sender=Case, case=case)
-    _after_commit(case, webhook_event="case.created")
+    _after_commit(case, webhook_event="case.created", added=True)
     return case_route(case=case) if route else case
 
 
@@ -488,7 +498,7 @@ def case_route(*, case: Case, rules=None, today=None) -> Case:
             case.state = CaseState.TRIAGE
             case.save(update_fields=["state"])
             record(case, "triage")
-            _after_commit(case)
+            _after_commit(case, added=True)
             return case
         case.state = CaseState.ROUTED
         case.department_id = rule.department_id
@@ -497,7 +507,7 @@ def case_route(*, case: Case, rules=None, today=None) -> Case:
         case.save(update_fields=["state", "department", "routed_at", "due_date"])
         record(case, "routed", department=rule.department, data={"rule": rule.pk})
         _notify_department(case)
-        _after_commit(case, webhook_event="case.assigned")
+        _after_commit(case, webhook_event="case.assigned", added=True)
     return case
 
 
@@ -584,7 +594,10 @@ def cases_route_pending(*, batch_size: int = 500, today=None) -> dict:
                             partial(webhooks.dispatch, case_id=case.pk, event="case.assigned"),
                             robust=True,
                         )
-            transaction.on_commit(partial(live.push_changed, set(per_department)), robust=True)
+            transaction.on_commit(
+                partial(live.push_changed, set(per_department), added=[case.pk for case in batch]),
+                robust=True,
+            )
     return totals
 
 
@@ -645,7 +658,53 @@ def case_assign(*, case: Case, department: Department, by, reason: str = "") -> 
         _notify_department(case)
         if old:
             transaction.on_commit(partial(live.push_changed, {old}), robust=True)
-        _after_commit(case, webhook_event="case.assigned")
+        _after_commit(case, webhook_event="case.assigned", added=True)
+    return case
+
+
+def case_return(*, case: Case, by, reason: str) -> Case:
+    """A member of the lead department sends a case that is not theirs back to triage with a
+    reason (required): the department and its due date are cleared, the taskforce is told.
+    Refused once the answer is approved (NotAllowed, Conflict under a concurrent change)."""
+    reason = _text(
+        reason,
+        code="reason",
+        required=True,
+        limit=REASON_MAX_LENGTH,
+        message=_("Say why this case is not for your department."),
+    )
+    with transaction.atomic():
+        case = _locked(case)
+        _require(by, "feedback_loop.return_case", case)
+        if case.state not in (CaseState.ROUTED, CaseState.ASSIGNED, CaseState.DRAFTED):
+            raise Conflict(_("This case can no longer be returned to the taskforce."))
+        department = case.department
+        case.state = CaseState.TRIAGE
+        case.department = None
+        case.due_date = None
+        case.reminded_at = case.escalated_at = None
+        case.save(update_fields=["state", "department", "due_date", "reminded_at", "escalated_at"])
+        record(
+            case,
+            "returned",
+            by=by,
+            note=reason,
+            department=department,
+            data={"from": department.pk},
+        )
+        from civitas.notifications.services import notify
+
+        notify(
+            recipients=list(taskforce_members()),
+            kind="feedback_loop.case_returned",
+            title=_("%(department)s returned a case to triage: %(title)s"),
+            # "%" doubled: the body is filled in with the params too.
+            body=reason.replace("%", "%%"),
+            params={"department": department.name, "title": case.title},
+            url=case_url(case),
+        )
+        transaction.on_commit(partial(live.push_changed, {department.pk}), robust=True)
+        _after_commit(case, added=True)
     return case
 
 
@@ -763,7 +822,10 @@ def case_add_contributing_department(*, case: Case, department: Department, by) 
             params={"title": case.title},
             url=case_url(case),
         )
-        transaction.on_commit(partial(live.push_changed, {department.pk}), robust=True)
+        transaction.on_commit(
+            partial(live.push_changed, {department.pk}, case_ids=[case.pk], added=[case.pk]),
+            robust=True,
+        )
     return case
 
 

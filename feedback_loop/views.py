@@ -12,9 +12,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +27,7 @@ from civitas.core.errors import DomainError
 from civitas.core.exports import safe_cell
 from civitas.core.working_days import holiday_calendar, is_working_day
 
+from . import dashboard as dashboard_module
 from . import selectors, services
 from .forms import (
     AnswerForm,
@@ -42,6 +44,7 @@ from .forms import (
     PriorityForm,
     ProposalReviewForm,
     ReceiptForm,
+    ReturnForm,
     TokenForm,
     translation_field_name,
 )
@@ -220,27 +223,38 @@ def _visible(request):
     return selectors.cases_visible_to(request.user).exclude(state=CaseState.MERGED)
 
 
+def _main_inbox(request):
+    """(cases, title) of the person's main inbox before its filters."""
+    cases = _visible(request)
+    if request.user.has_perm("feedback_loop.manage_cases") and not request.GET:
+        # The taskforce opens on the cases that wait for it.
+        cases = cases.filter(state__in=[CaseState.NEW, CaseState.TRIAGE])
+        return cases, _("Taskforce inbox: cases waiting for triage")
+    if request.user.has_perm("feedback_loop.manage_cases"):
+        return cases, _("Taskforce inbox")
+    return cases, _("Your departments' cases")
+
+
 def inbox(request):
     """The taskforce inbox (every case, triage first) or a member's cases of their departments."""
     denied = _staff(request)
     if denied:
         return denied
-    departments = selectors.departments_visible_to(request.user)
-    cases = _visible(request)
-    if request.user.has_perm("feedback_loop.manage_cases") and not request.GET:
-        # The taskforce opens on the cases that wait for it.
-        cases = cases.filter(state__in=[CaseState.NEW, CaseState.TRIAGE])
-        title = _("Taskforce inbox: cases waiting for triage")
-    elif request.user.has_perm("feedback_loop.manage_cases"):
-        title = _("Taskforce inbox")
-    else:
-        title = _("Your departments' cases")
+    cases, title = _main_inbox(request)
     return _inbox_page(
         request,
         cases,
         title=title,
-        departments=departments,
-        extra={"live_groups": "all"},
+        departments=selectors.departments_visible_to(request.user),
+        extra={"live_groups": "all", "row_url": reverse("feedback_loop:inbox_row", args=[0])},
+    )
+
+
+def _department_cases(department):
+    # Every case of the department is visible to whoever may open its inbox (its members and
+    # the taskforce): one department filter, not the person's visibility on top of it.
+    return Case.objects.exclude(state=CaseState.MERGED).filter(
+        selectors.of_departments([department.pk])
     )
 
 
@@ -250,18 +264,59 @@ def department_inbox(request, slug):
     denied = _staff(request, "feedback_loop.view_department", department)
     if denied:
         return denied
-    # Every case of the department is visible to whoever may open its inbox (its members and
-    # the taskforce): one department filter, not the person's visibility on top of it.
-    cases = Case.objects.exclude(state=CaseState.MERGED).filter(
-        selectors.of_departments([department.pk])
-    )
     return _inbox_page(
         request,
-        cases,
+        _department_cases(department),
         title=_("Cases of %(department)s") % {"department": department.name},
         departments=Department.objects.filter(pk=department.pk),
-        extra={"department": department},
+        extra={
+            "department": department,
+            "row_url": reverse("feedback_loop:department_row", args=[department.slug, 0]),
+        },
     )
+
+
+def inbox_row(request, pk, slug=None):
+    """One case's row as the inbox (the main one, or a department's with `slug`) shows it with
+    the same GET parameters, for the live inbox to insert a case that arrived: 204 when the
+    case is not in that list, 404 when the person may not see it at all."""
+    if slug is None:
+        denied = _staff(request)
+        if denied:
+            return denied
+        cases, _title = _main_inbox(request)
+        departments = selectors.departments_visible_to(request.user)
+    else:
+        department = get_object_or_404(Department, slug=slug)
+        denied = _staff(request, "feedback_loop.view_department", department)
+        if denied:
+            return denied
+        cases = _department_cases(department)
+        departments = Department.objects.filter(pk=department.pk)
+    if not _visible(request).filter(pk=pk).exists():
+        raise Http404
+    form, cases = _filtered(request, cases, departments)
+    if form.is_bound and form.errors:
+        return HttpResponseBadRequest(_("The filter is not valid."))
+    case = (
+        cases.filter(pk=pk)
+        .select_related("department", "topic", "district")
+        .only(*INBOX_COLUMNS)
+        .first()
+    )
+    if case is None:
+        response = HttpResponse(status=204)
+    else:
+        DueDates(request=request).annotate([case])
+        _with_labels([case])
+        response = TemplateResponse(
+            request,
+            "feedback_loop/includes/case_row.html",
+            {"case": case, "can_manage": request.user.has_perm("feedback_loop.manage_cases")},
+        )
+    # A staff list's content: never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def approvals(request):
@@ -367,6 +422,7 @@ ACTION_FORMS = {
     "contribute": ContributionForm,
     "attach": AttachmentForm,
     "review": ProposalReviewForm,
+    "return": ReturnForm,
 }
 ACTION_PERMS = {
     "assign": "feedback_loop.triage_case",
@@ -382,6 +438,7 @@ ACTION_PERMS = {
     "publish": "feedback_loop.publish_answer",
     "review": "feedback_loop.review_proposal",
     "sort": "feedback_loop.triage_case",
+    "return": "feedback_loop.return_case",
 }
 INPUTS_PER_PAGE = 50
 
@@ -515,6 +572,9 @@ def case_action(request, pk, action):
         messages.error(request, exc.message)
         return redirect("feedback_loop:case", pk=case.pk)
     messages.success(request, message)
+    if action == "return" and not _visible(request).filter(pk=case.pk).exists():
+        # The case left the department: its page is no longer the member's to see.
+        return redirect("feedback_loop:inbox")
     return redirect("feedback_loop:case", pk=case.pk)
 
 
@@ -576,6 +636,9 @@ def _run_action(request, case, action, data) -> str:
             revised_cost=data["revised_cost"],
         )
         return _("The proposal's review was recorded.")
+    if action == "return":
+        services.case_return(case=case, by=by, reason=data["reason"])
+        return _("Case #%(number)s was returned to the taskforce.") % {"number": case.pk}
     if action == "sort":
         moved = services.case_sort_by_theme(case=case, by=by)
         count = sum(moved.values())
@@ -780,38 +843,85 @@ def how_used(request, page_id):
     )
 
 
+def _dashboard_filter(request):
+    """The dashboard's filter form and its valid choices (the default period when invalid)."""
+    form = dashboard_module.DashboardFilter(request.GET or None)
+    return form, form.filters()
+
+
 def dashboard(request):
-    """The public accountability dashboard: rates and times to answer, as charts and tables."""
-    data = selectors.dashboard_cached()
+    """The public accountability dashboard: rates and times to answer per department, process
+    and month, each table with charts of the same numbers; filters are GET parameters."""
+    form, filters = _dashboard_filter(request)
+    data = dashboard_module.figures_cached(**filters)
+    department, process = filters.get("department"), filters.get("process")
+    process_names = dict(form.fields["process"].choices)
+    subject = department.name if department else process_names.get(process, "")
+    months_table = (
+        _("Figures by month of input: %(subject)s") % {"subject": subject}
+        if subject
+        else _("Figures by month of input")
+    )
+    tables = [
+        {
+            "id": "months",
+            "heading": _("Over time"),
+            "caption": months_table,
+            "rows": data["months"],
+            "first": _("Month"),
+            "kind": "months",
+        },
+        {
+            "id": "departments",
+            "heading": _("By department"),
+            "caption": _("Figures by department"),
+            "rows": data["departments"],
+            "first": _("Department"),
+            "kind": "departments",
+        },
+        {
+            "id": "processes",
+            "heading": _("By process"),
+            "caption": _("Figures by process"),
+            "rows": data["processes"],
+            "first": _("Process"),
+            "kind": "processes",
+        },
+    ]
+    for table in tables:
+        table["charts"] = dashboard_module.charts_for(
+            table["rows"], prefix=table["id"], table=table["caption"]
+        )
+    query = request.GET.copy() if not form.errors else {}
     return TemplateResponse(
         request,
         "feedback_loop/dashboard.html",
         {
             "title": _("Accountability dashboard"),
+            "form": form,
             "data": data,
-            "month_chart": selectors.bar_chart(data["months"], "response_rate"),
-            "department_chart": selectors.bar_chart(data["departments"], "median_days"),
+            "tables": tables,
+            "subject": subject,
+            "csv_query": query.urlencode() if query else "",
         },
+        status=400 if form.errors else 200,
     )
 
 
 def dashboard_csv(request):
-    data = selectors.dashboard_cached()
+    """The dashboard's tables, with the same filter, as CSV (UTF-8 with a byte order mark so
+    that spreadsheets read it as such; names made safe from formulas)."""
+    form, filters = _dashboard_filter(request)
+    if form.errors:
+        return HttpResponseBadRequest(
+            _("The filter is not valid: check the department, process and period."),
+            content_type="text/plain; charset=utf-8",
+        )
+    data = dashboard_module.figures_cached(**filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="accountability.csv"'
+    response.write("\ufeff")
     writer = csv.writer(response)
-    columns = ["total", "answered", "response_rate", "median_days", "p90_days", "overdue"]
-    writer.writerow(["group", "name", *columns])
-    writer.writerow(["overall", "", *(data["overall"][c] for c in columns)])
-    for group in ("departments", "processes"):
-        for row in data[group]:
-            writer.writerow(
-                [
-                    {"departments": "department", "processes": "process"}[group],
-                    safe_cell(row["name"]),
-                    *(row[c] for c in columns),
-                ]
-            )
-    for row in data["months"]:
-        writer.writerow(["month", row["month"].isoformat(), *(row[c] for c in columns)])
+    for row in dashboard_module.csv_rows(data):
+        writer.writerow([safe_cell(cell) for cell in row])
     return response

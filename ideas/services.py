@@ -248,10 +248,11 @@ def idea_status_set(
     by,
     notify_people: bool = True,
     translations: dict | None = None,
-):
+) -> set[int]:
     """Set an idea's status and the official answer: `answer` in the active language and,
     optionally, `translations` ({site language code: text}) in others; callers check
     ``ideas.set_status``. Nothing changes, and no event is sent, when nothing differs.
+    Returns the ids of the people told (empty when nobody was).
 
     Its author, supporters and followers are told once each (unless the idea was withdrawn: it
     left the process, the change is recorded and shown, nobody is told) when the status
@@ -273,7 +274,7 @@ def idea_status_set(
         new_status = _chosen_status(status, current=old_status)
         new_texts = {**old_texts, **texts}
         if old_status == status and old_texts == new_texts:
-            return idea
+            return set()
         status_changed = old_status != status
         first_answer = not any(old_texts.values()) and any(new_texts.values())
         answer_changed = first_answer or (
@@ -290,8 +291,9 @@ def idea_status_set(
         if answer_changed and any(new_texts.values()):
             IdeaHistoryEntry.objects.create(idea=idea, kind=HistoryKind.ANSWER, status=new_status)
         news = status_changed or answer_changed
+        told = set()
         if news and notify_people and idea.withdrawn_at is None:
-            _notify_status(idea, by)
+            told = _notify_status(idea, by)
         log(
             instance=idea,
             action="ideas.idea.status_changed",
@@ -302,7 +304,7 @@ def idea_status_set(
             signals.idea_status_changed.send_on_commit(
                 sender=Idea, idea=idea, old_status=old_status, by=by
             )
-    return idea
+    return told
 
 
 def _stored_answer(idea: Idea, language: str) -> str:
@@ -321,9 +323,11 @@ def interested_people(idea: Idea, *, exclude=()) -> list:
     return list(people.exclude(pk__in=[pk for pk in exclude if pk is not None]))
 
 
-def _notify_status(idea: Idea, by) -> None:
+def _notify_status(idea: Idea, by) -> set[int]:
+    """Tell the idea's people about its status and answer; returns their ids."""
+    recipients = interested_people(idea, exclude=[getattr(by, "pk", None)])
     notify(
-        recipients=interested_people(idea, exclude=[getattr(by, "pk", None)]),
+        recipients=recipients,
         kind=kinds.STATUS_CHANGED,
         title=_("“%(title)s”: %(status)s"),
         # Read when each person's text is made, so in their language (or the nearest one the
@@ -333,6 +337,7 @@ def _notify_status(idea: Idea, by) -> None:
         # The status itself: its label is read in each person's language.
         params={"title": idea.title[:80], "status": idea.status},
     )
+    return {person.pk for person in recipients}
 
 
 def idea_hide(*, idea: Idea, by, reason: str) -> Idea:

@@ -44,16 +44,20 @@ def snapshot(idea) -> Snapshot:
     )
 
 
-def publish(idea, case, answer, by) -> None:
-    """Set the idea's status and official answer; the ideas app notifies its people."""
+def publish(idea, case, answer, by) -> set[int] | None:
+    """Set the idea's status and official answer; returns whom the ideas app told (nobody when
+    the idea already had this status and answer: the feedback loop then tells its people).
+    None for a withdrawn idea: it left the process and the ideas app tells nobody on purpose,
+    so the feedback loop does not either (``owner_notifies``)."""
     from ideas.services import idea_status_set
 
-    idea_status_set(
+    told = idea_status_set(
         idea=idea,
         status=status_for_decision(idea, answer.decision),
         answer=answer.public_text,
         by=by,
     )
+    return None if idea.withdrawn_at is not None else set(told)
 
 
 def on_submitted(sender, idea, **kwargs):

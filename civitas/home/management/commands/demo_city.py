@@ -173,4 +173,20 @@ class Command(BaseCommand):
                 ]
                 note = "  (%s)" % ", ".join(scopes) if scopes else "  (no scope assigned yet)"
             self.stdout.write(f"  {role.label:<18} {email}{note}")
+        # Further people in scoped roles that the feature apps' demo data made (one member per
+        # department): same password, one line per login with its scopes.
+        known = {email for email, _name, _role in DEMO_USERS}
+        extra: dict = {}
+        for assignment in (
+            RoleAssignment.objects.filter(
+                role__in=SCOPED_ROLES, user__email__endswith="@demo.civitas"
+            )
+            .exclude(user__email__in=known)
+            .select_related("user", "scope_type")
+            .order_by("role", "user__email", "pk")
+        ):
+            key = (Role(assignment.role).label, assignment.user.email)
+            extra.setdefault(key, []).append(assignment.scope_label())
+        for (label, email), scopes in extra.items():
+            self.stdout.write(f"  {label:<18} {email}  ({', '.join(scopes)})")
         self.stdout.write("  Admin: /admin/   Site: /   API docs: /api/v1/docs")

@@ -10,9 +10,9 @@ from django.utils.translation import trans_real
 
 
 def catalogues() -> list[Path]:
-    """Every django.po below the project's locale folders."""
+    """Every catalogue (django.po, djangojs.po) below the project's locale folders."""
     return sorted(
-        p for folder in settings.LOCALE_PATHS for p in Path(folder).glob("*/LC_MESSAGES/django.po")
+        p for folder in settings.LOCALE_PATHS for p in Path(folder).glob("*/LC_MESSAGES/*.po")
     )
 
 

@@ -207,6 +207,31 @@ def seed(ideas_total: int, supports_total: int, users_total: int, comments_total
     tidy_tables()
 
 
+BUSY_COMMENTS = 2_000
+
+
+def busy_idea(page) -> Idea:
+    """The challenge's last idea with BUSY_COMMENTS comments (a thread a neighbourhood argues
+    on), added once: its page shows one page of them whatever their number."""
+    idea = Idea.objects.filter(process=page).order_by("-pk").first()
+    idea_type = ContentType.objects.get_for_model(Idea)
+    have = Comment.objects.filter(target_type=idea_type, target_id=idea.pk).count()
+    if have < BUSY_COMMENTS:
+        say(f"Adding {BUSY_COMMENTS - have:,} comments to idea {idea.pk}")
+        authors = list(User.objects.order_by("pk").values_list("pk", flat=True)[:500])
+        Comment.objects.bulk_create(
+            Comment(
+                target_type=idea_type,
+                target_id=idea.pk,
+                author_id=authors[n % len(authors)],
+                body=f"Busy comment {n}",
+            )
+            for n in range(have, BUSY_COMMENTS)
+        )
+        counters.recount_all(Idea.objects.filter(pk=idea.pk))
+    return idea
+
+
 def measure(client: Client, label: str, url: str, repeat: int, *, recount=False) -> dict:
     """Time `url` `repeat` times after one warming request; with `recount`, every request
     finds no kept list count (as the first visitor of a minute does) and counts again."""
@@ -265,6 +290,7 @@ def main(argv=None) -> int:
     index = IdeasIndexPage.objects.first()
     # An idea with supports and comments (the seeding spreads them evenly).
     idea = Idea.objects.filter(process=page).order_by("pk").first()
+    busy = busy_idea(page)
     topic = Topic.objects.filter(slug="bench-1").first()
     urls = [
         ("challenge list, newest", page.url),
@@ -279,6 +305,7 @@ def main(argv=None) -> int:
         ("city list, search", f"{index.url}?q=benches+river"),
         ("city list, newest, count not kept", index.url, True),
         ("idea detail", f"{idea.process.url}{idea.pk}/"),
+        (f"idea detail, {BUSY_COMMENTS:,} comments", f"{busy.process.url}{busy.pk}/"),
         ("API list", "/api/v1/ideas/"),
         ("API detail", f"/api/v1/ideas/{idea.pk}"),
     ]

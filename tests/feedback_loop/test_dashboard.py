@@ -4,6 +4,7 @@ draft processes never named, a constant number of queries, the CSV and the filte
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -224,6 +225,21 @@ def test_page_has_a_chart_with_title_and_description_for_each_table(
             assert f'aria-labelledby="{table}-{chart}-title {table}-{chart}-desc"' in body
             assert f'<title id="{table}-{chart}-title">' in body
     assert "calendar days" in body
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "ar"])
+def test_chart_geometry_is_not_localized(
+    client, streets, challenge, private_process, draft_process, language
+):
+    """Coordinates are SVG numbers in every language (a decimal comma breaks the chart); the
+    values written beside the bars follow the language."""
+    recent(streets, challenge, private_process, draft_process)
+    page = client.get(reverse("feedback_loop:dashboard"), HTTP_ACCEPT_LANGUAGE=language)
+    assert page["Content-Language"] == language
+    body = page.content.decode()
+    geometry = re.findall(r'\s(?:x|y|width|height|viewBox)="([^"]*)"', body)
+    assert len(geometry) > 50
+    assert [value for value in geometry if "," in value] == []
 
 
 def test_csv_has_the_tables_safe_from_formulas(

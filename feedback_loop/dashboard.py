@@ -19,7 +19,6 @@ import datetime as dt
 
 from django import forms
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, Value, When
 from django.db.models import Case as SqlCase
 from django.utils import timezone
@@ -62,19 +61,31 @@ class DaysToAnswer(Func):
         )
 
 
-class PercentileCont(Aggregate):
-    """PostgreSQL's continuous percentile (linear interpolation between the closest ranks)."""
+class DaysList(Aggregate):
+    """Every value of a group in one column: a list on PostgreSQL, comma-separated text on
+    SQLite (`days_list` reads both)."""
 
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    function = "ARRAY_AGG"
     output_field = FloatField()
 
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=repr(float(fraction)), **extra)
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+    def convert_value(self, value, expression, connection):
+        return value
+
+
+def days_list(value) -> list[float]:
+    """The values of a `DaysList` column, sorted."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    return sorted(map(float, value))
 
 
 def percentile_cont(ordered: list, fraction: float):
-    """The same percentile as PostgreSQL's percentile_cont, of an already sorted list."""
+    """The continuous percentile (as PostgreSQL's percentile_cont) of an already sorted list."""
     if not ordered:
         return None
     position = fraction * (len(ordered) - 1)
@@ -182,69 +193,12 @@ def _rounded(value):
     return None if value is None else round(value, 1)
 
 
-GROUPINGS = {
-    "overall": (),
-    "department": ("department_id",),
-    "process": ("process_id",),
-    "month": ("month",),
-    "department_month": ("department_id", "month"),
-    "process_month": ("process_id", "month"),
-}
-
-
-def _durations(answered_cases) -> dict:
-    """{(grouping, key): {0.5: median, 0.9: p90}} of days to answer, for every grouping.
-
-    PostgreSQL computes the percentiles (one query per grouping); elsewhere one query fetches
-    the durations already sorted, four narrow columns, and each group's list stays sorted."""
-    result: dict = {}
-    if connection.vendor == "postgresql":
-        percentiles = {
-            "p50": PercentileCont(DaysToAnswer(), 0.5),
-            "p90": PercentileCont(DaysToAnswer(), 0.9),
-        }
-        for name, keys in GROUPINGS.items():
-            if keys:
-                rows = answered_cases.values(*keys).annotate(**percentiles)
-            else:
-                rows = [answered_cases.aggregate(**percentiles)]
-            for row in rows:
-                key = tuple(row[k] for k in keys)
-                result[(name, key)] = {0.5: row["p50"], 0.9: row["p90"]}
-        return result
-    # One list per (month, department, process) cell, filled in a single pass; each grouping's
-    # list is then the sorted union of its cells (a C-speed merge of sorted runs).
-    cells: dict = {}
-    rows = (
-        answered_cases.annotate(days=DaysToAnswer())
-        .order_by("days")
-        .values_list("month", "department_id", "process_id", "days")
-    )
-    for month, department_id, process_id, days in rows.iterator(chunk_size=5000):
-        cells.setdefault((month, department_id, process_id), []).append(days)
-    lists: dict = {}
-    for (month, department_id, process_id), values in cells.items():
-        for key in (
-            ("overall", ()),
-            ("department", (department_id,)),
-            ("process", (process_id,)),
-            ("month", (month,)),
-            ("department_month", (department_id, month)),
-            ("process_month", (process_id, month)),
-        ):
-            lists.setdefault(key, []).extend(values)
-    for key, values in lists.items():
-        values.sort()
-        result[key] = {0.5: percentile_cont(values, 0.5), 0.9: percentile_cont(values, 0.9)}
-    return result
-
-
 def figures(*, department=None, process=None, months: int = DEFAULT_PERIOD, today=None) -> dict:
     """The dashboard's figures for inputs received in the last `months` months (this one
     included), optionally of one department or one process.
 
-    A constant number of queries whatever the number of cases: counts grouped by month,
-    department and process, the percentiles, and the names of departments and processes."""
+    A constant number of queries whatever the number of cases: one for the counts and days to
+    answer per month, department and process, and the names of departments and processes."""
     today = today or timezone.localdate()
     month_list = months_back(today, months)
     since = month_start(month_list[0])
@@ -255,26 +209,35 @@ def figures(*, department=None, process=None, months: int = DEFAULT_PERIOD, toda
         cases = cases.filter(process_id=process)
     cases = cases.order_by().annotate(month=month_number(month_list))
     answered_q = Q(state__in=ANSWERED_STATES, answered_at__isnull=False)
+    # One row per (month, department, process) cell with its counts and its days to answer;
+    # every grouping's figures are sums and merged lists of cells. One scan of the
+    # `case_dashboard_figures` index, on both databases.
     counts: dict = {}
-    rows = cases.values("month", "department_id", "process_id").annotate(
+    durations: dict = {}
+    rows = cases.values_list("month", "department_id", "process_id").annotate(
         received=Count("pk"),
         answered=Count("pk", filter=answered_q),
         overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due_date__lt=today)),
+        days=DaysList(DaysToAnswer(), filter=answered_q),
     )
-    for row in rows:
-        month = row["month"]
-        numbers = (row["received"], row["answered"], row["overdue"])
+    for month, department_id, process_id, received, answered, overdue, cell_days in rows:
+        numbers = (received, answered, overdue)
+        cell_days = days_list(cell_days)
         for key in (
             ("overall", ()),
-            ("department", (row["department_id"],)),
-            ("process", (row["process_id"],)),
+            ("department", (department_id,)),
+            ("process", (process_id,)),
             ("month", (month,)),
-            ("department_month", (row["department_id"], month)),
-            ("process_month", (row["process_id"], month)),
+            ("department_month", (department_id, month)),
+            ("process_month", (process_id, month)),
         ):
             total = counts.get(key, (0, 0, 0))
             counts[key] = tuple(a + b for a, b in zip(total, numbers, strict=True))
-    days = _durations(cases.filter(answered_q))
+            durations.setdefault(key, []).extend(cell_days)
+    days = {}
+    for key, values in durations.items():
+        values.sort()  # a merge of sorted runs
+        days[key] = {0.5: percentile_cont(values, 0.5), 0.9: percentile_cont(values, 0.9)}
 
     def row_for(grouping, key):
         return _figures(counts.get((grouping, key), (0, 0, 0)), days.get((grouping, key), {}))

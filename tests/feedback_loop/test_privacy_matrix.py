@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from civitas.accounts.models import Role, RoleAssignment
 from civitas.accounts.services import role_revoke
-from civitas.notifications.models import Notification
+from civitas.notifications.models import Notification, NotificationPreference
 from config.asgi import application
 from feedback_loop import services
 from feedback_loop.models import Case, CaseState, Department, DepartmentToken
@@ -59,9 +59,16 @@ def world(
     culture = Department.objects.create(name="Culture", slug="culture")
     contributor = person(Role.DEPARTMENT_MEMBER, culture, name="Cleo")
     removed = person(Role.DEPARTMENT_MEMBER, parks, name="Remy")
+    for member in (parks_member, removed):
+        # New cases are e-mailed to those who ask for it, so that the e-mailed links are tried.
+        NotificationPreference.objects.create(
+            user=member, kind="feedback_loop.case_assigned", in_app=True, email=True
+        )
     mail.outbox = []
-    secret = case_of(submit(topic=other_topic, title=SECRET_TITLE))
-    shared = case_of(submit(topic=other_topic, title="Playground shared with Culture"))
+    with django_capture_on_commit_callbacks(execute=True):
+        # Routing notifies Parks in the app and by e-mail, after the commit.
+        secret = case_of(submit(topic=other_topic, title=SECRET_TITLE))
+        shared = case_of(submit(topic=other_topic, title="Playground shared with Culture"))
     assert secret.department_id == parks.pk and secret.state == CaseState.ROUTED
     with django_capture_on_commit_callbacks(execute=True):
         services.case_add_contributing_department(case=shared, department=culture, by=taskforce)
@@ -306,10 +313,14 @@ def test_links_sent_about_the_case_are_refused(client, world, persona):
     notices = list(Notification.objects.filter(url__contains=f"/cases/{secret.pk}/"))
     assert notices, "Parks was told about its case"
     links = {notice.url for notice in notices}
+    mailed = 0
     for message in mail.outbox:
         text = message.body + "".join(str(alt[0]) for alt in getattr(message, "alternatives", []))
         if f"/cases/{secret.pk}/" in text:
-            links |= set(LINK.findall(text))
+            # Every link but the footer's one to the reader's own notification settings.
+            links |= set(LINK.findall(text)) - {reverse("notifications:preferences")}
+            mailed += 1
+    assert mailed, "Parks was e-mailed about its case, so the e-mailed links are tried too"
     before = snapshot(secret)
     user = sign_in(client, world, persona)
     for link in sorted(links):

@@ -68,27 +68,28 @@ def compile_kernels() -> None:
 
 
 @_compiled
-def price(p, below, costs, support, ptr, groups, acct, safety):
-    """(status, q, error of q, threshold) for project p from the groups' money.
+def price(cost, supporters, below, ids, ws, acct, safety):
+    """(status, q, error of q, threshold) for a project of `cost` from its supporters' money:
+    voter groups ids[i] of weight ws[i] (groups of equal money may come as one, with their
+    summed weight), `supporters` their whole weight.
 
     status PRICED: q is within `error` of the exact price and the voters below `threshold`
     are exactly the poor ones; DEAD: certainly unaffordable; UNSURE: the floats cannot tell.
     `below` is a lower bound of the exact price (0 if none is known).
     """
-    cost = costs[p]
-    start, end = ptr[p], ptr[p + 1]
+    n = ids.shape[0]
     # Newton's method on the concave sum(weight * min(money, q)) from below: the poor only
     # grow. Each pass also gathers what certifies the partition it used.
-    threshold = max(cost / support[p], below)
+    threshold = max(cost / supporters, below)
     for attempt in range(200):
         poor_money = poor_err = rich = rich_money = rich_err = 0.0
         count = 0
         poor_top = -np.inf  # the highest money + safety * error among the poor
         rich_bottom = np.inf  # the lowest money - safety * error among the rich
         rich_least = np.inf  # the lowest money among the rich
-        for i in range(start, end):
-            g = groups[i]
-            w, have, off = acct[g, WEIGHT], acct[g, MONEY], acct[g, ERR]
+        for i in range(n):
+            g = ids[i]
+            w, have, off = ws[i], acct[g, MONEY], acct[g, ERR]
             if have < threshold:
                 poor_money += w * have
                 poor_err += w * off
@@ -102,7 +103,7 @@ def price(p, below, costs, support, ptr, groups, acct, safety):
                 rich_least = min(rich_least, have)
         if attempt == 0:
             available = poor_money + rich_money
-            available_err = poor_err + rich_err + (end - start + 2) * EPS * available
+            available_err = poor_err + rich_err + (n + 2) * EPS * available
             if available + safety * available_err < cost:
                 return DEAD, 0.0, 0.0, 0.0
             if available - safety * available_err <= cost:
@@ -159,10 +160,13 @@ RHO, LOW, HIGH, Q, Q_ERR, THRESHOLD = range(6)
 
 
 @_compiled
-def refresh(p, known, dirty, alive, costs, utils, support, ptr, groups, acct, safety):
+def refresh(p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct, safety):
     """Price p again into known[p]; its status (a DEAD project is no longer alive)."""
     below = known[p, Q] - safety * known[p, Q_ERR]  # the price only rises
-    status, q, q_err, threshold = price(p, below, costs, support, ptr, groups, acct, safety)
+    start, end = ptr[p], ptr[p + 1]
+    status, q, q_err, threshold = price(
+        costs[p], support[p], below, groups[start:end], ews[start:end], acct, safety
+    )
     if status == DEAD:
         alive[p] = False
     elif status == PRICED:
@@ -221,7 +225,7 @@ def fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neig
 
 @_compiled
 def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, ptr, groups,
-        weights, support, neighbours, safety):  # fmt: skip
+        weights, support, ews, neighbours, safety):  # fmt: skip
     """MES at per-voter `budget` (a float within `budget_err` of the exact one), first trying
     the rounds `forced` of a run at a lower budget, whose rho were at most `forced_rho`.
 
@@ -264,7 +268,7 @@ def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, 
                     break
         if not proven:
             break
-        if refresh(f, known, dirty, alive, costs, utils, support, ptr, groups, acct, safety):
+        if refresh(f, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct, safety):
             proven = False  # not PRICED: not shown (more money cannot make f unaffordable)
             break
         count = fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours)
@@ -287,7 +291,7 @@ def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, 
                 break
             if dirty[p]:
                 status = refresh(
-                    p, known, dirty, alive, costs, utils, support, ptr, groups, acct, safety
+                    p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct, safety
                 )
                 if status == UNSURE:
                     return False, False, order, count, rho_high
@@ -306,8 +310,9 @@ def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, 
             if alive[p] and p != best and known[p, LOW] <= known[best, HIGH]:
                 if dirty[p]:
                     status = refresh(
-                        p, known, dirty, alive, costs, utils, support, ptr, groups, acct, safety
-                    )
+                        p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct,
+                        safety,
+                    )  # fmt: skip
                     if status == DEAD or (status == PRICED and known[p, LOW] > known[best, HIGH]):
                         continue
                 return False, False, order, count, rho_high
@@ -318,8 +323,9 @@ def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, 
 
 
 @_compiled
-def price_slope(p, low_threshold, high_threshold, ptr, groups, low, high, slopes, safety):
-    """Bounds (least, most) of the derivative of p's exact price by the per-voter budget,
+def price_slope(low_threshold, high_threshold, ids, ws, low, high, slopes, safety):
+    """Bounds (least, most) of the derivative of a project's exact price by the per-voter
+    budget (its supporters: groups ids[i] of weight ws[i], as in `price`),
     anywhere between a lower and a higher budget where the voters below `low_threshold` in
     `low` and below `high_threshold` in `high` are exactly p's poor ones (least is -inf if it
     cannot be bounded), and the derivative just above the lower budget (a guess).
@@ -331,10 +337,10 @@ def price_slope(p, low_threshold, high_threshold, ptr, groups, low, high, slopes
     [SLOPE_LEAST, SLOPE_MOST] and is never negative.
     """
     poor_most = poor_least = poor_at_low = rich_least = rich_most = 0.0
-    n = ptr[p + 1] - ptr[p]
-    for i in range(ptr[p], ptr[p + 1]):
-        g = groups[i]
-        w = low[g, WEIGHT]
+    n = ids.shape[0]
+    for i in range(n):
+        g = ids[i]
+        w = ws[i]
         poor_low = low[g, MONEY] < low_threshold
         poor_high = high[g, MONEY] < high_threshold
         if poor_high and not poor_low:
@@ -382,16 +388,16 @@ def fund_both(f, low_price, high_price, least, most, at_low, ptr, groups, low, h
 
 
 @_compiled
-def price_both(p, costs, support, ptr, groups, low, high, safety):
-    """`price` of p at the higher budget, then at the lower one from there (the exact price
-    only falls as the budget grows, so the higher budget's is a lower bound of the lower's):
+def price_both(cost, supporters, ids, ws, low, high, safety):
+    """`price` at the higher budget, then at the lower one from there (the exact price only
+    falls as the budget grows, so the higher budget's is a lower bound of the lower's):
     (status at the higher, status at the lower, (q, error, threshold) at the lower, the same
     at the higher). The lower is not priced (UNSURE) unless the higher is PRICED."""
-    status1, q1, q1_err, threshold1 = price(p, 0.0, costs, support, ptr, groups, high, safety)
+    status1, q1, q1_err, threshold1 = price(cost, supporters, 0.0, ids, ws, high, safety)
     if status1 != PRICED:
         return status1, UNSURE, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)
     below = q1 - safety * q1_err
-    status0, q0, q0_err, threshold0 = price(p, below, costs, support, ptr, groups, low, safety)
+    status0, q0, q0_err, threshold0 = price(cost, supporters, below, ids, ws, low, safety)
     return status1, status0, (q0, q0_err, threshold0), (q1, q1_err, threshold1)
 
 
@@ -431,7 +437,7 @@ def affordable_from(p, costs, ptr, groups, low, high):
 
 @_compiled
 def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, most, at_low,
-                  span, costs, utils, support, ptr, groups, low, high, slopes,
+                  span, costs, utils, support, ptr, groups, ews, low, high, slopes,
                   safety):  # fmt: skip
     """(True if p's exact rho is above f's at every budget between the lower and the higher
     one, or p cannot pay there; else a guess of how far that holds, as a fraction of the
@@ -445,8 +451,9 @@ def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, mos
     fastest fall) of the range, from the higher end for gap1 / (span * fastest rise); if the
     two parts cover the range, it holds all along; the part from the lower end holds anyway.
     """
+    ids, ws = groups[ptr[p] : ptr[p + 1]], ews[ptr[p] : ptr[p + 1]]
     at_high, at_low_p, (q0, q0_err, threshold0), (q1, q1_err, threshold1) = price_both(
-        p, costs, support, ptr, groups, low, high, safety
+        costs[p], support[p], ids, ws, low, high, safety
     )
     if at_high == DEAD:
         return True, np.nan, 1.0  # not affordable at the higher budget, so nowhere below it
@@ -462,7 +469,7 @@ def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, mos
     gap0 = r0 - safety * (q0_err / u + EPS * r0) - rho_low_top
     gap1 = r1 - safety * (q1_err / u + EPS * r1) - rho_high_top
     least_p, most_p, at_low_of_p = price_slope(
-        p, threshold0, threshold1, ptr, groups, low, high, slopes, safety
+        threshold0, threshold1, ids, ws, low, high, slopes, safety
     )
     # A guess of where the gap closes, for when it is not shown to stay open.
     slope = (at_low_of_p / u - at_low / uf) * span
@@ -508,15 +515,17 @@ def where_gap_closes(gap0, slope, gap1):
 
 
 @_compiled
-def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced, costs, utils,
-                ptr, groups, weights, support, safety):  # fmt: skip
+def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced, classes,
+                costs, utils, ptr, groups, weights, support, ews, safety):  # fmt: skip
     """Whether MES funds exactly `forced`, in that order, at every per-voter budget from
     `low_budget` to `high_budget` (floats within low_err and high_err of the exact ones,
     `span` apart exactly).
 
     Both budgets are counted side by side with that order forced, each price certified as in
-    `run`. Between them every voter's money and every price is monotone in the budget, and
-    the engine also follows bounds of their derivatives (`price_slope`, `fund_both`). In
+    `run`; a forced project's supporters are priced in the classes of equal money of
+    `order_classes` (`classes`: their bounds per round, one group of each, summed weights).
+    Between them every voter's money and every price is monotone in the budget, and the
+    engine also follows bounds of their derivatives (`price_slope`, `fund_both`). In
     each round a rival is ruled out either as in `run` (it cannot pay at the higher budget at
     f's rho at the lower one) or by `holds_between`, which needs f's and its rho at both ends
     and those bounds; after the last round no project may be affordable at the higher budget.
@@ -539,10 +548,13 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     proven = True
     earliest = np.inf  # the lowest guess of how far the order holds, nan if one is unknown
     sure = 1.0
+    bounds, members, members_weight = classes
     for k in range(forced.shape[0]):
         f = forced[k]
+        ids = members[bounds[k] : bounds[k + 1]]
+        ws = members_weight[bounds[k] : bounds[k + 1]]
         at_high, at_low, low_price, high_price = price_both(
-            f, costs, support, ptr, groups, low, high, safety
+            costs[f], support[f], ids, ws, low, high, safety
         )
         (q0, q0_err, threshold0), (q1, q1_err, threshold1) = low_price, high_price
         if at_high != PRICED or at_low != PRICED:
@@ -553,7 +565,7 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
         rho1_top = rho1 + safety * (q1_err / u + EPS * rho1)
         rho_high[k] = rho1_top
         least, most, at_low = price_slope(
-            f, threshold0, threshold1, ptr, groups, low, high, slopes, safety
+            threshold0, threshold1, ids, ws, low, high, slopes, safety
         )
         if least == -np.inf:
             return False, (earliest if earliest < np.inf else np.nan), rho_high, two_ended, 0.0
@@ -565,7 +577,7 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
                 continue
             holds, reach, certain = holds_between(
                 p, f, rho0, rho0_top, rho1, rho1_top, least, most, at_low, span, costs, utils,
-                support, ptr, groups, low, high, slopes, safety,
+                support, ptr, groups, ews, low, high, slopes, safety,
             )  # fmt: skip
             if holds:
                 two_ended += 1
@@ -587,6 +599,40 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
             if not reach >= earliest:
                 earliest = reach
     return proven, (1.0 if proven else earliest), rho_high, two_ended, (1.0 if proven else sure)
+
+
+@_compiled
+def order_classes(forced, ptr, groups, weights):
+    """The supporters of each forced project in classes of equal money: groups that support
+    the same projects among those funded before it paid the same prices (or all they had) in
+    the same rounds, so they hold the same money, to the last bit, at any budget. Returns
+    (bounds, members, members_weight): round k's classes are members[bounds[k]:bounds[k+1]]
+    (one group of each) with the summed weights of their groups."""
+    total = 0
+    for k in range(forced.shape[0]):
+        total += ptr[forced[k] + 1] - ptr[forced[k]]
+    klass = np.zeros(weights.shape[0], dtype=np.int64)  # every group's class so far
+    renamed = np.empty(total + 1, dtype=np.int64)  # a class's supporters' new class this round
+    seen = np.full(total + 1, -1, dtype=np.int64)  # the round a class was last split in
+    members = np.empty(total, dtype=np.int32)
+    members_weight = np.empty(total)
+    bounds = np.zeros(forced.shape[0] + 1, dtype=np.int64)
+    n = 0
+    for k in range(forced.shape[0]):
+        f = forced[k]
+        for i in range(ptr[f], ptr[f + 1]):
+            g = groups[i]
+            c = klass[g]
+            if seen[c] != k:  # the first of f's supporters in class c: a new class
+                seen[c] = k
+                n += 1
+                renamed[c] = n
+                members[n - 1] = g
+                members_weight[n - 1] = 0.0
+            members_weight[renamed[c] - 1] += weights[g]
+            klass[g] = renamed[c]
+        bounds[k + 1] = n
+    return bounds, members[:n].copy(), members_weight[:n].copy()
 
 
 def _lexicographic(sizes, flat, place, m):
@@ -635,6 +681,13 @@ class Engine:
         self.weights = np.zeros(len(problem.weights))
         self.weights[renumber] = problem.weights
         self.support = np.asarray(problem.support, dtype=np.float64)
+        # Each supporter's weight beside it, read in the same sweep.
+        self.entry_weights = self.weights[self.groups]
+        # Summing a class's weights is exact only for whole weights (voter counts).
+        self.whole_weights = bool(
+            np.all(self.weights == np.round(self.weights)) and self.weights.sum() < 2.0**52
+        )
+        self._classes: dict[tuple, tuple] = {}
         self.neighbours = np.zeros((m, m), dtype=np.bool_)
         for p, near in enumerate(problem.neighbours):
             self.neighbours[p, list(near)] = True
@@ -653,6 +706,7 @@ class Engine:
             self.groups,
             self.weights,
             self.support,
+            self.entry_weights,
         )
 
     def run(self, budget, reference=None):
@@ -676,6 +730,27 @@ class Engine:
         self.fallbacks += 1
         return False, None
 
+    def classes(self, order) -> tuple:
+        """`order_classes` of an order, kept for the search's next proofs of the same one
+        (each whole group its own class unless the weights are whole numbers)."""
+        key = tuple(order)
+        found = self._classes.get(key)
+        if found is None:
+            forced = np.asarray(order, dtype=np.int64)
+            if self.whole_weights:
+                found = order_classes(forced, self.ptr, self.groups, self.weights)
+            else:
+                sizes = self.ptr[forced + 1] - self.ptr[forced]
+                bounds = np.zeros(len(forced) + 1, dtype=np.int64)
+                bounds[1:] = np.cumsum(sizes)
+                picked = [np.arange(self.ptr[f], self.ptr[f + 1]) for f in forced]
+                entries = np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
+                found = (bounds, self.groups[entries], self.entry_weights[entries])
+            if len(self._classes) > 512:
+                self._classes.clear()
+            self._classes[key] = found
+        return found
+
     def prove(self, low, high, order):
         """(proven, reach, reference, sure) for the outcome `order` at every exact per-voter
         budget from `low` to `high` (a whole number of steps apart): see `prove_range`.
@@ -685,8 +760,9 @@ class Engine:
         self.proofs += 1
         proven, reach, rho_high, two_ended, sure = prove_range(
             low_value, EPS * abs(low_value), high_value, EPS * abs(high_value),
-            float(high - low), self.alive, np.asarray(order, dtype=np.int64), self.costs,
-            self.utils, self.ptr, self.groups, self.weights, self.support, self.safety,
+            float(high - low), self.alive, np.asarray(order, dtype=np.int64),
+            self.classes(order), self.costs, self.utils, self.ptr, self.groups, self.weights,
+            self.support, self.entry_weights, self.safety,
         )  # fmt: skip
         self.two_ended += two_ended
         steps = high - low

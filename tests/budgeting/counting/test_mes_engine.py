@@ -311,3 +311,41 @@ def test_an_outcome_that_leaves_and_comes_back_is_not_proven_across(seed, first,
             proven, _, _, sure = engine.prove(start + low, start + high, outcome)
             assert proven is False
             assert low + sure < leaves  # what it is sure of stops before the change
+
+
+@needs_numba
+@pytest.mark.parametrize("seed", range(6))
+def test_classes_of_equal_money_are_the_supporters_agreeing_on_what_was_funded(seed):
+    """A forced project's supporters are priced in classes: the groups that support the same
+    projects among those funded before it (so they paid the same in every round). Checked
+    against that definition: one class per such set, with the summed weight of its groups."""
+    instance, *_ = wide_election(seed)
+    problem, total = add1_problem(instance)
+    engine = fast.Engine(problem, mes.supported(problem))
+    order = [r.project for r in mes.run(problem, Fraction(total, problem.voters)).rounds]
+    assert len(order) >= 3
+    bounds, members, members_weight = engine.classes(order)
+    weights = dict(enumerate(engine.weights))
+    supported = {g: set() for g in range(len(engine.weights))}
+    for p in range(len(engine.costs)):
+        for g in engine.groups[engine.ptr[p] : engine.ptr[p + 1]]:
+            supported[int(g)].add(p)
+    for k, f in enumerate(order):
+        expected: dict = {}
+        for g, projects in supported.items():
+            if f in projects:
+                key = frozenset(projects & set(order[:k]))
+                expected.setdefault(key, []).append(g)
+        found = {}
+        for member, weight in zip(
+            members[bounds[k] : bounds[k + 1]],
+            members_weight[bounds[k] : bounds[k + 1]],
+            strict=True,
+        ):
+            key = frozenset(supported[int(member)] & set(order[:k]))
+            assert key not in found  # one class per set of projects funded before
+            found[key] = weight
+        assert found.keys() == expected.keys()
+        for key, groups in expected.items():
+            assert found[key] == sum(weights[g] for g in groups)
+    assert bounds[-1] < sum(engine.ptr[f + 1] - engine.ptr[f] for f in order)  # fewer classes

@@ -138,9 +138,67 @@ def pay(g, q, q_err, threshold, acct):
 
 @_compiled
 def charge(f, q, q_err, threshold, ptr, groups, acct):
-    """Charge f's supporters: the poor (below `threshold`) pay all they have, the rest q."""
+    """Charge f's supporters: the poor (below `threshold`) pay all they have, the rest q;
+    the weight of the rest."""
+    rich = 0.0
     for i in range(ptr[f], ptr[f + 1]):
-        pay(groups[i], q, q_err, threshold, acct)
+        g = groups[i]
+        if acct[g, MONEY] >= threshold:
+            rich += acct[g, WEIGHT]
+        pay(g, q, q_err, threshold, acct)
+    return rich
+
+
+# Relative slack for sums over voters in `money_most` (rounding of up to millions of terms).
+SUM_SLACK = 1e-9
+
+
+@_compiled
+def money_most(p, support, spent, budget_top):
+    """An upper bound of all the money p's supporters hold: what they had at the start (a
+    per-voter budget of at most `budget_top`) less spent[p], a lower bound of what they have
+    paid since (`record_spent`). No pass over the voters."""
+    return support[p] * budget_top * (1.0 + SUM_SLACK) - spent[p] * (1.0 - SUM_SLACK)
+
+
+@_compiled
+def record_spent(f, q_least, rich, support, overlap, alive, spent):
+    """f was funded at an exact price of at least q_least, paid by its voters of weight `rich`
+    (the others, f's poor, paid all they had): the supporters of each alive project p who
+    also back f (overlap[p, f], their weight) paid at least q_least each, but for those of
+    f's poor among them."""
+    poor = (support[f] - rich) * (1.0 + SUM_SLACK)
+    if q_least <= 0.0:
+        return
+    for p in range(spent.shape[0]):
+        if alive[p]:
+            shared = overlap[p, f] - poor
+            if shared > 0.0:
+                spent[p] += q_least * shared * (1.0 - SUM_SLACK)
+
+
+@_compiled
+def overlap_of(ptr, groups, weights):
+    """overlap[p, f]: the weight of the voters who support both p and f."""
+    m, n = ptr.shape[0] - 1, weights.shape[0]
+    start = np.zeros(n + 1, dtype=np.int64)  # each group's projects, from the projects' lists
+    for i in range(groups.shape[0]):
+        start[groups[i] + 1] += 1
+    for g in range(n):
+        start[g + 1] += start[g]
+    fill = start[:n].copy()
+    projects = np.empty(groups.shape[0], dtype=np.int64)
+    for p in range(m):
+        for i in range(ptr[p], ptr[p + 1]):
+            g = groups[i]
+            projects[fill[g]] = p
+            fill[g] += 1
+    overlap = np.zeros((m, m))
+    for g in range(n):
+        for a in range(start[g], start[g + 1]):
+            for b in range(start[g], start[g + 1]):
+                overlap[projects[a], projects[b]] += weights[g]
+    return overlap
 
 
 @_compiled
@@ -160,13 +218,25 @@ RHO, LOW, HIGH, Q, Q_ERR, THRESHOLD = range(6)
 
 
 @_compiled
-def refresh(p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct, safety):
+def refresh(p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct, spent,
+            budget_top, safety):  # fmt: skip
     """Price p again into known[p]; its status (a DEAD project is no longer alive)."""
-    below = known[p, Q] - safety * known[p, Q_ERR]  # the price only rises
     start, end = ptr[p], ptr[p + 1]
-    status, q, q_err, threshold = price(
-        costs[p], support[p], below, groups[start:end], ews[start:end], acct, safety
-    )
+    return refresh_from(
+        p, groups[start:end], ews[start:end], known, dirty, alive, costs, utils, support, acct,
+        spent, budget_top, safety,
+    )  # fmt: skip
+
+
+@_compiled
+def refresh_from(p, ids, ws, known, dirty, alive, costs, utils, support, acct, spent,
+                 budget_top, safety):  # fmt: skip
+    """`refresh` from p's supporters as `price` takes them (groups or classes of groups)."""
+    if money_most(p, support, spent, budget_top) < costs[p]:
+        alive[p] = False
+        return DEAD
+    below = known[p, Q] - safety * known[p, Q_ERR]  # the price only rises
+    status, q, q_err, threshold = price(costs[p], support[p], below, ids, ws, acct, safety)
     if status == DEAD:
         alive[p] = False
     elif status == PRICED:
@@ -179,9 +249,9 @@ def refresh(p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acc
 
 
 @_compiled
-def cannot_pay(p, t, cache, costs, support, ptr, groups, acct, safety):
+def cannot_pay(p, t, cache, costs, support, ptr, groups, acct, spent, budget_top, safety):
     """True if p's supporters surely cannot pay its cost at price t each: the exact
-    sum(weight * min(money, t)) is below the cost.
+    sum(weight * min(money, t)) is below the cost, or all their money is (`money_most`).
 
     cache[p] holds (t0, s0, money0) from the last look at p: an upper bound s0 of that sum at
     t0 and of all their money; money only falls from round to round and
@@ -189,6 +259,8 @@ def cannot_pay(p, t, cache, costs, support, ptr, groups, acct, safety):
     """
     cost = costs[p]
     if support[p] * t < cost * (1.0 - 4.0 * EPS):
+        return True
+    if money_most(p, support, spent, budget_top) < cost:
         return True
     if cache[p, 0] < np.inf:
         bound = cache[p, 2]
@@ -211,12 +283,15 @@ def cannot_pay(p, t, cache, costs, support, ptr, groups, acct, safety):
 
 
 @_compiled
-def fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours):
+def fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours, support,
+         overlap, spent, safety):  # fmt: skip
     """Record f as funded at round `count` and charge its supporters; the next round's number."""
     order[count] = f
     rho_high[count] = known[f, HIGH]
     alive[f] = False
-    charge(f, known[f, Q], known[f, Q_ERR], known[f, THRESHOLD], ptr, groups, acct)
+    q, q_err = known[f, Q], known[f, Q_ERR]
+    rich = charge(f, q, q_err, known[f, THRESHOLD], ptr, groups, acct)
+    record_spent(f, q - safety * q_err, rich, support, overlap, alive, spent)
     for p in range(known.shape[0]):
         if neighbours[f, p]:
             dirty[p] = True
@@ -224,10 +299,11 @@ def fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neig
 
 
 @_compiled
-def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, ptr, groups,
-        weights, support, ews, neighbours, safety):  # fmt: skip
+def run(budget, budget_err, alive0, forced, forced_rho, classes, costs, utils, tie_rank, ptr,
+        groups, weights, support, ews, neighbours, overlap, safety):  # fmt: skip
     """MES at per-voter `budget` (a float within `budget_err` of the exact one), first trying
-    the rounds `forced` of a run at a lower budget, whose rho were at most `forced_rho`.
+    the rounds `forced` of a run at a lower budget, whose rho were at most `forced_rho` (and
+    their `order_classes`).
 
     With the same projects funded in the same order, money left only grows with the budget
     and prices only fall: if at `budget`, with that order forced, no other project can pay
@@ -254,6 +330,8 @@ def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, 
         if alive[p]:
             known[p, LOW] = costs[p] / (support[p] * utils[p]) * (1.0 - 4.0 * EPS)
     cache = np.full((m, 3), np.inf)
+    spent = np.zeros(m)  # lower bounds of what each project's supporters paid
+    budget_top = budget + safety * budget_err
     order = np.zeros(m, dtype=np.int64)
     rho_high = np.zeros(m)
     count = 0
@@ -263,19 +341,25 @@ def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, 
         for p in range(m):
             if alive[p] and p != f:
                 t = forced_rho[k] * utils[p] * (1.0 + 4.0 * EPS)
-                if not cannot_pay(p, t, cache, costs, support, ptr, groups, acct, safety):
+                if not cannot_pay(p, t, cache, costs, support, ptr, groups, acct, spent,
+                                  budget_top, safety):  # fmt: skip
                     proven = False
                     break
         if not proven:
             break
-        if refresh(f, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct, safety):
+        bounds, members, members_weight = classes  # f's supporters in classes of equal money
+        ids = members[bounds[k] : bounds[k + 1]]
+        ws = members_weight[bounds[k] : bounds[k + 1]]
+        if refresh_from(f, ids, ws, known, dirty, alive, costs, utils, support, acct, spent,
+                        budget_top, safety):  # fmt: skip
             proven = False  # not PRICED: not shown (more money cannot make f unaffordable)
             break
-        count = fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours)
+        count = fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours,
+                     support, overlap, spent, safety)  # fmt: skip
     if proven:
         for p in range(m):
             if alive[p] and not cannot_pay(p, np.inf, cache, costs, support, ptr, groups, acct,
-                                           safety):  # fmt: skip
+                                           spent, budget_top, safety):  # fmt: skip
                 proven = False
                 break
         if proven:
@@ -291,8 +375,9 @@ def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, 
                 break
             if dirty[p]:
                 status = refresh(
-                    p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct, safety
-                )
+                    p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct, spent,
+                    budget_top, safety,
+                )  # fmt: skip
                 if status == UNSURE:
                     return False, False, order, count, rho_high
                 if status == DEAD:
@@ -311,14 +396,15 @@ def run(budget, budget_err, alive0, forced, forced_rho, costs, utils, tie_rank, 
                 if dirty[p]:
                     status = refresh(
                         p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct,
-                        safety,
+                        spent, budget_top, safety,
                     )  # fmt: skip
                     if status == DEAD or (status == PRICED and known[p, LOW] > known[best, HIGH]):
                         continue
                 return False, False, order, count, rho_high
         count = fund(
-            best, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours
-        )
+            best, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours,
+            support, overlap, spent, safety,
+        )  # fmt: skip
     return False, True, order, count, rho_high
 
 
@@ -368,10 +454,12 @@ def fund_both(f, low_price, high_price, least, most, at_low, ptr, groups, low, h
     """Charge f's supporters at both budgets (each price: (q, error, threshold)) and follow
     the bounds of their money's derivative, f's price's derivative lying in [least, most]
     (`at_low` just above the lower budget): the rich pay it, the poor all they have, and a
-    voter poor at the lower budget and rich at the higher one does either."""
+    voter poor at the lower budget and rich at the higher one does either. Returns the
+    weight of the rich at the higher budget."""
     up, down = 1.0 + safety * EPS, 1.0 - safety * EPS
     q0, q0_err, threshold0 = low_price
     q1, q1_err, threshold1 = high_price
+    rich = 0.0
     for i in range(ptr[f], ptr[f + 1]):
         g = groups[i]
         if low[g, MONEY] >= threshold0:  # rich at the lower budget: rich all along
@@ -383,8 +471,11 @@ def fund_both(f, low_price, high_price, least, most, at_low, ptr, groups, low, h
         else:
             slopes[g, SLOPE_LEAST] = slopes[g, SLOPE_AT_LOW] = 0.0
             slopes[g, SLOPE_MOST] = (slopes[g, SLOPE_MOST] - least) * up
+        if high[g, MONEY] >= threshold1:
+            rich += high[g, WEIGHT]
         pay(g, q0, q0_err, threshold0, low)
         pay(g, q1, q1_err, threshold1, high)
+    return rich
 
 
 @_compiled
@@ -516,7 +607,8 @@ def where_gap_closes(gap0, slope, gap1):
 
 @_compiled
 def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced, classes,
-                costs, utils, ptr, groups, weights, support, ews, safety):  # fmt: skip
+                costs, utils, ptr, groups, weights, support, ews, overlap,
+                safety):  # fmt: skip
     """Whether MES funds exactly `forced`, in that order, at every per-voter budget from
     `low_budget` to `high_budget` (floats within low_err and high_err of the exact ones,
     `span` apart exactly).
@@ -543,6 +635,8 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     slopes = np.ones((weights.shape[0], 3))
     alive = alive0.copy()
     cache = np.full((m, 3), np.inf)
+    spent = np.zeros(m)  # lower bounds of what each project's supporters paid, at the higher
+    budget_top = high_budget + safety * high_err
     rho_high = np.zeros(forced.shape[0])
     two_ended = 0
     proven = True
@@ -573,7 +667,8 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
             if not alive[p] or p == f:
                 continue
             t = rho0_top * utils[p] * (1.0 + 4.0 * EPS)
-            if cannot_pay(p, t, cache, costs, support, ptr, groups, high, safety):
+            if cannot_pay(p, t, cache, costs, support, ptr, groups, high, spent, budget_top,
+                          safety):  # fmt: skip
                 continue
             holds, reach, certain = holds_between(
                 p, f, rho0, rho0_top, rho1, rho1_top, least, most, at_low, span, costs, utils,
@@ -586,13 +681,14 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
                 sure = min(sure, certain)
                 if not reach >= earliest:
                     earliest = reach
-        fund_both(
+        rich = fund_both(
             f, low_price, high_price, least, most, at_low, ptr, groups, low, high, slopes, safety
         )
         alive[f] = False
+        record_spent(f, q1 - safety * q1_err, rich, support, overlap, alive, spent)
     for p in range(m):
         if alive[p] and not cannot_pay(p, np.inf, cache, costs, support, ptr, groups, high,
-                                       safety):  # fmt: skip
+                                       spent, budget_top, safety):  # fmt: skip
             proven = False
             sure = min(sure, cannot_pay_for(p, costs, ptr, groups, low, slopes, span, safety))
             reach = affordable_from(p, costs, ptr, groups, low, high)
@@ -681,6 +777,9 @@ class Engine:
         self.weights = np.zeros(len(problem.weights))
         self.weights[renumber] = problem.weights
         self.support = np.asarray(problem.support, dtype=np.float64)
+        # The weight of the voters backing each pair of projects (whole numbers are summed
+        # exactly; other weights a little less, to stay a lower bound).
+        self.overlap = overlap_of(self.ptr, self.groups, self.weights)
         # Each supporter's weight beside it, read in the same sweep.
         self.entry_weights = self.weights[self.groups]
         # Summing a class's weights is exact only for whole weights (voter counts).
@@ -688,6 +787,8 @@ class Engine:
             np.all(self.weights == np.round(self.weights)) and self.weights.sum() < 2.0**52
         )
         self._classes: dict[tuple, tuple] = {}
+        if not self.whole_weights:
+            self.overlap *= 1.0 - SUM_SLACK
         self.neighbours = np.zeros((m, m), dtype=np.bool_)
         for p, near in enumerate(problem.neighbours):
             self.neighbours[p, list(near)] = True
@@ -722,8 +823,8 @@ class Engine:
         forced_rho = np.asarray(forced_rho, dtype=np.float64)
         self.runs += 1
         proven, certified, order, count, rho_high = run(
-            value, EPS * abs(value), self.alive, forced, forced_rho, *self.arrays(),
-            self.neighbours, self.safety,
+            value, EPS * abs(value), self.alive, forced, forced_rho, self.classes(forced),
+            *self.arrays(), self.neighbours, self.overlap, self.safety,
         )  # fmt: skip
         if proven or certified:
             return proven, (order[:count].tolist(), rho_high[:count].copy())
@@ -762,7 +863,7 @@ class Engine:
             low_value, EPS * abs(low_value), high_value, EPS * abs(high_value),
             float(high - low), self.alive, np.asarray(order, dtype=np.int64),
             self.classes(order), self.costs, self.utils, self.ptr, self.groups, self.weights,
-            self.support, self.entry_weights, self.safety,
+            self.support, self.entry_weights, self.overlap, self.safety,
         )  # fmt: skip
         self.two_ended += two_ended
         steps = high - low

@@ -10,6 +10,7 @@ import random
 from collections import Counter
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from budgeting.counting import Ballot, Instance, Project, fast, mes, tally
@@ -349,3 +350,37 @@ def test_classes_of_equal_money_are_the_supporters_agreeing_on_what_was_funded(s
         for key, groups in expected.items():
             assert found[key] == sum(weights[g] for g in groups)
     assert bounds[-1] < sum(engine.ptr[f + 1] - engine.ptr[f] for f in order)  # fewer classes
+
+
+@needs_numba
+@pytest.mark.parametrize("seed", range(8))
+def test_money_most_bounds_what_supporters_have_left_without_a_pass(seed):
+    """`money_most` (what a project's supporters had, less what `record_spent` is sure they
+    paid for each funded project they share) is never below the exact money they have left,
+    and it is low enough to rule projects out."""
+    instance, *_ = wide_election(seed)
+    problem, total = add1_problem(instance)
+    engine = fast.Engine(problem, mes.supported(problem))
+    start = Fraction(total, problem.voters)
+    ruled_out = 0
+    for budget in (start, start * Fraction(5, 4), start * Fraction(3, 2)):
+        counted = mes.run(problem, budget)
+        alive = engine.alive.copy()
+        spent = np.zeros(len(engine.costs))
+        for r in counted.rounds:
+            alive[r.project] = False
+            q_least = float(r.q) * (1 - 1e-12)
+            fast.record_spent(
+                r.project,
+                q_least,
+                float(r.full_payers),
+                engine.support,
+                engine.overlap,
+                alive,
+                spent,
+            )
+        for p in np.flatnonzero(alive):
+            most = fast.money_most(int(p), engine.support, spent, float(budget) * (1 + 1e-12))
+            assert Fraction(most) >= counted.money_left(problem, int(p))
+            ruled_out += most < problem.costs[p]
+    assert ruled_out > 0

@@ -68,10 +68,20 @@ def compile_kernels() -> None:
 
 
 @_compiled
-def price(cost, supporters, below, ids, ws, acct, safety):
+def row(ids, i, via):
+    """The accounts' row of ids[i]: itself, or via[ids[i]] when accounts are kept per class of
+    groups (numba compiles the two cases apart, so None costs nothing)."""
+    if via is None:
+        return ids[i]
+    return via[ids[i]]
+
+
+@_compiled
+def price(cost, supporters, below, ids, ws, via, acct, safety):
     """(status, q, error of q, threshold) for a project of `cost` from its supporters' money:
-    voter groups ids[i] of weight ws[i] (groups of equal money may come as one, with their
-    summed weight), `supporters` their whole weight.
+    ids[i] of weight ws[i] with their money in `acct`'s row `row(ids, i, via)` (voter groups,
+    or classes of groups of equal money with their summed weight), `supporters` their whole
+    weight.
 
     status PRICED: q is within `error` of the exact price and the voters below `threshold`
     are exactly the poor ones; DEAD: certainly unaffordable; UNSURE: the floats cannot tell.
@@ -88,7 +98,7 @@ def price(cost, supporters, below, ids, ws, acct, safety):
         rich_bottom = np.inf  # the lowest money - safety * error among the rich
         rich_least = np.inf  # the lowest money among the rich
         for i in range(n):
-            g = ids[i]
+            g = row(ids, i, via)
             w, have, off = ws[i], acct[g, MONEY], acct[g, ERR]
             if have < threshold:
                 poor_money += w * have
@@ -236,7 +246,7 @@ def refresh_from(p, ids, ws, known, dirty, alive, costs, utils, support, acct, s
         alive[p] = False
         return DEAD
     below = known[p, Q] - safety * known[p, Q_ERR]  # the price only rises
-    status, q, q_err, threshold = price(costs[p], support[p], below, ids, ws, acct, safety)
+    status, q, q_err, threshold = price(costs[p], support[p], below, ids, ws, None, acct, safety)
     if status == DEAD:
         alive[p] = False
     elif status == PRICED:
@@ -347,7 +357,7 @@ def run(budget, budget_err, alive0, forced, forced_rho, classes, costs, utils, t
                     break
         if not proven:
             break
-        bounds, members, members_weight = classes  # f's supporters in classes of equal money
+        bounds, _, members, members_weight, _ = classes  # f's supporters in classes
         ids = members[bounds[k] : bounds[k + 1]]
         ws = members_weight[bounds[k] : bounds[k + 1]]
         if refresh_from(f, ids, ws, known, dirty, alive, costs, utils, support, acct, spent,
@@ -409,9 +419,9 @@ def run(budget, budget_err, alive0, forced, forced_rho, classes, costs, utils, t
 
 
 @_compiled
-def price_slope(low_threshold, high_threshold, ids, ws, low, high, slopes, safety):
+def price_slope(low_threshold, high_threshold, ids, ws, via, low, high, slopes, safety):
     """Bounds (least, most) of the derivative of a project's exact price by the per-voter
-    budget (its supporters: groups ids[i] of weight ws[i], as in `price`),
+    budget (its supporters: ids[i] of weight ws[i], as in `price`),
     anywhere between a lower and a higher budget where the voters below `low_threshold` in
     `low` and below `high_threshold` in `high` are exactly p's poor ones (least is -inf if it
     cannot be bounded), and the derivative just above the lower budget (a guess).
@@ -425,7 +435,7 @@ def price_slope(low_threshold, high_threshold, ids, ws, low, high, slopes, safet
     poor_most = poor_least = poor_at_low = rich_least = rich_most = 0.0
     n = ids.shape[0]
     for i in range(n):
-        g = ids[i]
+        g = row(ids, i, via)
         w = ws[i]
         poor_low = low[g, MONEY] < low_threshold
         poor_high = high[g, MONEY] < high_threshold
@@ -449,19 +459,25 @@ def price_slope(low_threshold, high_threshold, ids, ws, low, high, slopes, safet
 
 
 @_compiled
-def fund_both(f, low_price, high_price, least, most, at_low, ptr, groups, low, high, slopes,
+def fund_both(parents, ws, first, low_price, high_price, least, most, at_low, low, high, slopes,
               safety):  # fmt: skip
-    """Charge f's supporters at both budgets (each price: (q, error, threshold)) and follow
-    the bounds of their money's derivative, f's price's derivative lying in [least, most]
-    (`at_low` just above the lower budget): the rich pay it, the poor all they have, and a
-    voter poor at the lower budget and rich at the higher one does either. Returns the
-    weight of the rich at the higher budget."""
+    """Charge a project's supporters at both budgets (each price: (q, error, threshold)) and
+    follow the bounds of their money's derivative, its price's derivative lying in
+    [least, most] (`at_low` just above the lower budget): the rich pay it, the poor all they
+    have, and a voter poor at the lower budget and rich at the higher one does either.
+
+    Accounts are per class of equal money: the supporters in class parents[j] (of weight
+    ws[j]) move to the new class first + j, which starts as a copy of it; the class's others
+    stay. Returns the weight of those who paid the price at the higher budget."""
     up, down = 1.0 + safety * EPS, 1.0 - safety * EPS
     q0, q0_err, threshold0 = low_price
     q1, q1_err, threshold1 = high_price
     rich = 0.0
-    for i in range(ptr[f], ptr[f + 1]):
-        g = groups[i]
+    for j in range(parents.shape[0]):
+        g, c = first + j, parents[j]
+        for column in range(3):
+            low[g, column], high[g, column] = low[c, column], high[c, column]
+            slopes[g, column] = slopes[c, column]
         if low[g, MONEY] >= threshold0:  # rich at the lower budget: rich all along
             slopes[g, SLOPE_LEAST] = (slopes[g, SLOPE_LEAST] - most) * down
             slopes[g, SLOPE_MOST] = (slopes[g, SLOPE_MOST] - least) * up
@@ -472,37 +488,38 @@ def fund_both(f, low_price, high_price, least, most, at_low, ptr, groups, low, h
             slopes[g, SLOPE_LEAST] = slopes[g, SLOPE_AT_LOW] = 0.0
             slopes[g, SLOPE_MOST] = (slopes[g, SLOPE_MOST] - least) * up
         if high[g, MONEY] >= threshold1:
-            rich += high[g, WEIGHT]
+            rich += ws[j]
         pay(g, q0, q0_err, threshold0, low)
         pay(g, q1, q1_err, threshold1, high)
     return rich
 
 
 @_compiled
-def price_both(cost, supporters, ids, ws, low, high, safety):
+def price_both(cost, supporters, ids, ws, low_via, low, high_via, high, safety):
     """`price` at the higher budget, then at the lower one from there (the exact price only
     falls as the budget grows, so the higher budget's is a lower bound of the lower's):
     (status at the higher, status at the lower, (q, error, threshold) at the lower, the same
-    at the higher). The lower is not priced (UNSURE) unless the higher is PRICED."""
-    status1, q1, q1_err, threshold1 = price(cost, supporters, 0.0, ids, ws, high, safety)
+    at the higher). The lower is not priced (UNSURE) unless the higher is PRICED. Their
+    money is in rows `row(ids, i, low_via)` of `low` and `row(ids, i, high_via)` of `high`."""
+    status1, q1, q1_err, threshold1 = price(cost, supporters, 0.0, ids, ws, high_via, high, safety)
     if status1 != PRICED:
         return status1, UNSURE, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)
     below = q1 - safety * q1_err
-    status0, q0, q0_err, threshold0 = price(cost, supporters, below, ids, ws, low, safety)
+    status0, q0, q0_err, threshold0 = price(cost, supporters, below, ids, ws, low_via, low, safety)
     return status1, status0, (q0, q0_err, threshold0), (q1, q1_err, threshold1)
 
 
 @_compiled
-def cannot_pay_for(p, costs, ptr, groups, low, slopes, span, safety):
+def cannot_pay_for(p, costs, ptr, groups, ews, via, low, slopes, span, safety):
     """The part of the range from the lower budget over which p's supporters surely cannot pay
     its cost: what they have at the lower budget plus the most their money can grow
     (SLOPE_MOST per step of the budget) stays below it. 0 if they can pay at the lower one."""
     have = grow = 0.0
     n = ptr[p + 1] - ptr[p]
     for i in range(ptr[p], ptr[p + 1]):
-        g = groups[i]
-        have += low[g, WEIGHT] * (low[g, MONEY] + safety * low[g, ERR])
-        grow += low[g, WEIGHT] * slopes[g, SLOPE_MOST]
+        g = row(groups, i, via)
+        have += ews[i] * (low[g, MONEY] + safety * low[g, ERR])
+        grow += ews[i] * slopes[g, SLOPE_MOST]
     have *= 1.0 + (n + 4) * EPS
     grow *= 1.0 + (n + 4) * EPS
     if have >= costs[p]:
@@ -513,14 +530,14 @@ def cannot_pay_for(p, costs, ptr, groups, low, slopes, span, safety):
 
 
 @_compiled
-def affordable_from(p, costs, ptr, groups, low, high):
+def affordable_from(p, costs, ptr, groups, ews, via, low, high):
     """Where between the two budgets (0 at the lower, 1 at the higher) p's supporters' money
     would reach its cost if it grew in a straight line; nan if it does not. A guess only."""
     at_low = at_high = 0.0
     for i in range(ptr[p], ptr[p + 1]):
-        g = groups[i]
-        at_low += low[g, WEIGHT] * low[g, MONEY]
-        at_high += high[g, WEIGHT] * high[g, MONEY]
+        g = row(groups, i, via)
+        at_low += ews[i] * low[g, MONEY]
+        at_high += ews[i] * high[g, MONEY]
     if at_low < costs[p] <= at_high:
         return (costs[p] - at_low) / (at_high - at_low)
     return np.nan
@@ -528,8 +545,8 @@ def affordable_from(p, costs, ptr, groups, low, high):
 
 @_compiled
 def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, most, at_low,
-                  span, costs, utils, support, ptr, groups, ews, low, high, slopes,
-                  safety):  # fmt: skip
+                  span, costs, utils, support, ptr, groups, ews, via, low, high, slopes,
+                  group_high, safety):  # fmt: skip
     """(True if p's exact rho is above f's at every budget between the lower and the higher
     one, or p cannot pay there; else a guess of how far that holds, as a fraction of the
     range, above 1 if the gap is not guessed to close (the bounds were too loose), or nan;
@@ -541,26 +558,30 @@ def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, mos
     from p's and f's: from the lower end the gap stays positive for a part gap0 / (span *
     fastest fall) of the range, from the higher end for gap1 / (span * fastest rise); if the
     two parts cover the range, it holds all along; the part from the lower end holds anyway.
+
+    Accounts and slopes are per class (row via[g] for group g); `group_high` holds the
+    higher budget's per group as well.
     """
     ids, ws = groups[ptr[p] : ptr[p + 1]], ews[ptr[p] : ptr[p + 1]]
     at_high, at_low_p, (q0, q0_err, threshold0), (q1, q1_err, threshold1) = price_both(
-        costs[p], support[p], ids, ws, low, high, safety
+        costs[p], support[p], ids, ws, via, low, None, group_high, safety
     )
     if at_high == DEAD:
         return True, np.nan, 1.0  # not affordable at the higher budget, so nowhere below it
     if at_high == UNSURE:
         return False, np.nan, 0.0
     if at_low_p != PRICED:
-        guess = affordable_from(p, costs, ptr, groups, low, high)
+        guess = affordable_from(p, costs, ptr, groups, ews, via, low, high)
         if at_low_p == DEAD:  # unaffordable until its supporters' money can reach its cost
-            return False, guess, cannot_pay_for(p, costs, ptr, groups, low, slopes, span, safety)
+            certain = cannot_pay_for(p, costs, ptr, groups, ews, via, low, slopes, span, safety)
+            return False, guess, certain
         return False, guess, 0.0
     u, uf = utils[p], utils[f]
     r0, r1 = q0 / u, q1 / u
     gap0 = r0 - safety * (q0_err / u + EPS * r0) - rho_low_top
     gap1 = r1 - safety * (q1_err / u + EPS * r1) - rho_high_top
     least_p, most_p, at_low_of_p = price_slope(
-        threshold0, threshold1, ids, ws, low, high, slopes, safety
+        threshold0, threshold1, ids, ws, via, low, high, slopes, safety
     )
     # A guess of where the gap closes, for when it is not shown to stay open.
     slope = (at_low_of_p / u - at_low / uf) * span
@@ -630,9 +651,20 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     least of what each rival not ruled out leaves certain.
     """
     m = costs.shape[0]
-    low = accounts(low_budget, low_err, weights)
-    high = accounts(high_budget, high_err, weights)
-    slopes = np.ones((weights.shape[0], 3))
+    # Accounts at both budgets and bounds of their derivatives, per class of groups of equal
+    # money (`order_classes`; klass[g] is group g's class so far), and the higher budget's
+    # per group too, for the quick checks of rivals (`cannot_pay`).
+    bounds, parents, _, parents_weight, klass = classes
+    klass = klass.copy()
+    first = klass.max() + 1 if klass.shape[0] else 0  # round k's new classes: first + bounds[k]..
+    rows = first + parents.shape[0]
+    low, high, slopes = np.empty((rows, 3)), np.empty((rows, 3)), np.empty((rows, 3))
+    for c in range(first):
+        low[c, MONEY], low[c, ERR], low[c, WEIGHT] = low_budget, low_err, 0.0
+        high[c, MONEY], high[c, ERR], high[c, WEIGHT] = high_budget, high_err, 0.0
+        slopes[c, SLOPE_LEAST] = slopes[c, SLOPE_MOST] = slopes[c, SLOPE_AT_LOW] = 1.0
+    group_high = accounts(high_budget, high_err, weights)
+    renamed = np.empty(rows, dtype=np.int64)
     alive = alive0.copy()
     cache = np.full((m, 3), np.inf)
     spent = np.zeros(m)  # lower bounds of what each project's supporters paid, at the higher
@@ -642,13 +674,12 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     proven = True
     earliest = np.inf  # the lowest guess of how far the order holds, nan if one is unknown
     sure = 1.0
-    bounds, members, members_weight = classes
     for k in range(forced.shape[0]):
         f = forced[k]
-        ids = members[bounds[k] : bounds[k + 1]]
-        ws = members_weight[bounds[k] : bounds[k + 1]]
+        ids = parents[bounds[k] : bounds[k + 1]]  # f's supporters by class
+        ws = parents_weight[bounds[k] : bounds[k + 1]]
         at_high, at_low, low_price, high_price = price_both(
-            costs[f], support[f], ids, ws, low, high, safety
+            costs[f], support[f], ids, ws, None, low, None, high, safety
         )
         (q0, q0_err, threshold0), (q1, q1_err, threshold1) = low_price, high_price
         if at_high != PRICED or at_low != PRICED:
@@ -659,7 +690,7 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
         rho1_top = rho1 + safety * (q1_err / u + EPS * rho1)
         rho_high[k] = rho1_top
         least, most, at_low = price_slope(
-            threshold0, threshold1, ids, ws, low, high, slopes, safety
+            threshold0, threshold1, ids, ws, None, low, high, slopes, safety
         )
         if least == -np.inf:
             return False, (earliest if earliest < np.inf else np.nan), rho_high, two_ended, 0.0
@@ -667,12 +698,12 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
             if not alive[p] or p == f:
                 continue
             t = rho0_top * utils[p] * (1.0 + 4.0 * EPS)
-            if cannot_pay(p, t, cache, costs, support, ptr, groups, high, spent, budget_top,
-                          safety):  # fmt: skip
+            if cannot_pay(p, t, cache, costs, support, ptr, groups, group_high, spent,
+                          budget_top, safety):  # fmt: skip
                 continue
             holds, reach, certain = holds_between(
                 p, f, rho0, rho0_top, rho1, rho1_top, least, most, at_low, span, costs, utils,
-                support, ptr, groups, ews, low, high, slopes, safety,
+                support, ptr, groups, ews, klass, low, high, slopes, group_high, safety,
             )  # fmt: skip
             if holds:
                 two_ended += 1
@@ -681,35 +712,51 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
                 sure = min(sure, certain)
                 if not reach >= earliest:
                     earliest = reach
+        new = first + bounds[k]
         rich = fund_both(
-            f, low_price, high_price, least, most, at_low, ptr, groups, low, high, slopes, safety
+            ids, ws, new, low_price, high_price, least, most, at_low, low, high, slopes, safety
         )
+        for j in range(ids.shape[0]):
+            renamed[ids[j]] = new + j
+        for i in range(ptr[f], ptr[f + 1]):
+            g = groups[i]
+            c = renamed[klass[g]]
+            klass[g] = c
+            group_high[g, MONEY], group_high[g, ERR] = high[c, MONEY], high[c, ERR]
         alive[f] = False
         record_spent(f, q1 - safety * q1_err, rich, support, overlap, alive, spent)
     for p in range(m):
-        if alive[p] and not cannot_pay(p, np.inf, cache, costs, support, ptr, groups, high,
-                                       spent, budget_top, safety):  # fmt: skip
+        if alive[p] and not cannot_pay(p, np.inf, cache, costs, support, ptr, groups,
+                                       group_high, spent, budget_top, safety):  # fmt: skip
             proven = False
-            sure = min(sure, cannot_pay_for(p, costs, ptr, groups, low, slopes, span, safety))
-            reach = affordable_from(p, costs, ptr, groups, low, high)
+            certain = cannot_pay_for(p, costs, ptr, groups, ews, klass, low, slopes, span, safety)
+            sure = min(sure, certain)
+            reach = affordable_from(p, costs, ptr, groups, ews, klass, low, high)
             if not reach >= earliest:
                 earliest = reach
     return proven, (1.0 if proven else earliest), rho_high, two_ended, (1.0 if proven else sure)
 
 
 @_compiled
-def order_classes(forced, ptr, groups, weights):
+def order_classes(forced, ptr, groups, weights, klass):
     """The supporters of each forced project in classes of equal money: groups that support
     the same projects among those funded before it paid the same prices (or all they had) in
-    the same rounds, so they hold the same money, to the last bit, at any budget. Returns
-    (bounds, members, members_weight): round k's classes are members[bounds[k]:bounds[k+1]]
-    (one group of each) with the summed weights of their groups."""
+    the same rounds, so they hold the same money, to the last bit, at any budget.
+
+    klass[g] is group g's class at the start (all 0; or each its own when weights are not
+    whole numbers, whose sums would be rounded). Returns (bounds, parents, members,
+    members_weight): in round k the supporters in class parents[j] (j from bounds[k] to
+    bounds[k + 1]) move to the new class first + j, first being one above the classes at the
+    start; members[j] is one group of them and members_weight[j] their summed weight.
+    """
     total = 0
     for k in range(forced.shape[0]):
         total += ptr[forced[k] + 1] - ptr[forced[k]]
-    klass = np.zeros(weights.shape[0], dtype=np.int64)  # every group's class so far
-    renamed = np.empty(total + 1, dtype=np.int64)  # a class's supporters' new class this round
-    seen = np.full(total + 1, -1, dtype=np.int64)  # the round a class was last split in
+    klass = klass.copy()
+    first = klass.max() + 1 if klass.shape[0] else 0
+    renamed = np.empty(first + total, dtype=np.int64)  # a class's supporters' new class
+    seen = np.full(first + total, -1, dtype=np.int64)  # the round a class was last split in
+    parents = np.empty(total, dtype=np.int64)
     members = np.empty(total, dtype=np.int32)
     members_weight = np.empty(total)
     bounds = np.zeros(forced.shape[0] + 1, dtype=np.int64)
@@ -721,14 +768,15 @@ def order_classes(forced, ptr, groups, weights):
             c = klass[g]
             if seen[c] != k:  # the first of f's supporters in class c: a new class
                 seen[c] = k
+                renamed[c] = first + n
+                parents[n] = c
+                members[n] = g
+                members_weight[n] = 0.0
                 n += 1
-                renamed[c] = n
-                members[n - 1] = g
-                members_weight[n - 1] = 0.0
-            members_weight[renamed[c] - 1] += weights[g]
+            members_weight[renamed[c] - first] += weights[g]
             klass[g] = renamed[c]
         bounds[k + 1] = n
-    return bounds, members[:n].copy(), members_weight[:n].copy()
+    return bounds, parents[:n].copy(), members[:n].copy(), members_weight[:n].copy()
 
 
 def _lexicographic(sizes, flat, place, m):
@@ -832,21 +880,16 @@ class Engine:
         return False, None
 
     def classes(self, order) -> tuple:
-        """`order_classes` of an order, kept for the search's next proofs of the same one
-        (each whole group its own class unless the weights are whole numbers)."""
+        """`order_classes` of an order and the groups' classes at the start, kept for the
+        search's next proofs and runs from the same order."""
         key = tuple(order)
         found = self._classes.get(key)
         if found is None:
+            start = np.zeros(len(self.weights), dtype=np.int64)
+            if not self.whole_weights:
+                start = np.arange(len(self.weights), dtype=np.int64)
             forced = np.asarray(order, dtype=np.int64)
-            if self.whole_weights:
-                found = order_classes(forced, self.ptr, self.groups, self.weights)
-            else:
-                sizes = self.ptr[forced + 1] - self.ptr[forced]
-                bounds = np.zeros(len(forced) + 1, dtype=np.int64)
-                bounds[1:] = np.cumsum(sizes)
-                picked = [np.arange(self.ptr[f], self.ptr[f + 1]) for f in forced]
-                entries = np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
-                found = (bounds, self.groups[entries], self.entry_weights[entries])
+            found = (*order_classes(forced, self.ptr, self.groups, self.weights, start), start)
             if len(self._classes) > 512:
                 self._classes.clear()
             self._classes[key] = found

@@ -325,8 +325,10 @@ def test_classes_of_equal_money_are_the_supporters_agreeing_on_what_was_funded(s
     engine = fast.Engine(problem, mes.supported(problem))
     order = [r.project for r in mes.run(problem, Fraction(total, problem.voters)).rounds]
     assert len(order) >= 3
-    bounds, members, members_weight = engine.classes(order)
+    bounds, parents, members, members_weight, start = engine.classes(order)
     weights = dict(enumerate(engine.weights))
+    klass = start.copy()  # every group's class, followed round by round
+    first = int(klass.max()) + 1
     supported = {g: set() for g in range(len(engine.weights))}
     for p in range(len(engine.costs)):
         for g in engine.groups[engine.ptr[p] : engine.ptr[p + 1]]:
@@ -349,6 +351,13 @@ def test_classes_of_equal_money_are_the_supporters_agreeing_on_what_was_funded(s
         assert found.keys() == expected.keys()
         for key, groups in expected.items():
             assert found[key] == sum(weights[g] for g in groups)
+        # Each new class comes from its members' class; every supporter of f moves to one.
+        new = {}
+        for j in range(bounds[k], bounds[k + 1]):
+            assert klass[members[j]] == parents[j]
+            new[int(parents[j])] = first + j
+        for g in engine.groups[engine.ptr[f] : engine.ptr[f + 1]]:
+            klass[g] = new[int(klass[g])]
     assert bounds[-1] < sum(engine.ptr[f + 1] - engine.ptr[f] for f in order)  # fewer classes
 
 

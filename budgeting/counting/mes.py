@@ -56,19 +56,27 @@ class Problem:
             )
         sizes, flat = self.sizes, self.flat
         owner = np.repeat(np.arange(len(self.groups), dtype=np.int64), sizes)
-        order = np.argsort(flat, kind="stable")
+        # A stable sort of small whole numbers is a radix sort in numpy (16 bits or fewer).
+        keys = flat.astype(np.int16) if m < 2**15 else flat
+        order = np.argsort(keys, kind="stable")
         flat, owner = flat[order], owner[order]
         weights = np.asarray(self.weights, dtype=np.float64)
         bounds = np.searchsorted(flat, np.arange(m + 1))
         self.supporters = [owner[bounds[p] : bounds[p + 1]] for p in range(m)]
         self.supporter_weights = [weights[s] for s in self.supporters]
         self.support = [int(w.sum()) for w in self.supporter_weights]
-        # Projects sharing a supporter: funding one changes the other's price.
+        # Projects sharing a supporter: funding one changes the other's price. Each group's
+        # projects as bits, OR-ed over each project's supporters.
         incidence = np.zeros((len(self.groups), m), dtype=bool)
         incidence[owner, flat] = True
-        self.neighbours = [
-            set(np.flatnonzero(incidence[s].any(axis=0)).tolist()) for s in self.supporters
-        ]
+        packed = np.packbits(incidence, axis=1)[owner]
+        starts = bounds[:-1]
+        shared = np.zeros((m, packed.shape[1]), dtype=np.uint8)
+        some = starts < bounds[1:]
+        if some.any():
+            shared[some] = np.bitwise_or.reduceat(packed, starts[some], axis=0)
+        near = np.unpackbits(shared, axis=1, count=m).astype(bool)
+        self.neighbours = [set(np.flatnonzero(row).tolist()) for row in near]
 
 
 @dataclass

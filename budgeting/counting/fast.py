@@ -229,8 +229,12 @@ RHO, LOW, HIGH, Q, Q_ERR, THRESHOLD = range(6)
 
 @_compiled
 def refresh(p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct, spent,
-            budget_top, safety):  # fmt: skip
-    """Price p again into known[p]; its status (a DEAD project is no longer alive)."""
+            budget_top, cache, safety):  # fmt: skip
+    """Price p again into known[p]; its status (a DEAD project is no longer alive). DEAD at
+    once if `cannot_pay`'s cache shows its supporters holding less than its cost in all."""
+    if cache[p, 2] < costs[p]:  # money only falls: they still do
+        alive[p] = False
+        return DEAD
     start, end = ptr[p], ptr[p + 1]
     return refresh_from(
         p, groups[start:end], ews[start:end], known, dirty, alive, costs, utils, support, acct,
@@ -355,6 +359,8 @@ def run(budget, budget_err, alive0, forced, forced_rho, classes, costs, utils, t
                                   budget_top, safety):  # fmt: skip
                     proven = False
                     break
+                # It cannot pay that rho: a lower bound of its own, for the rounds after.
+                known[p, LOW] = max(known[p, LOW], forced_rho[k])
         if not proven:
             break
         bounds, _, members, members_weight, _ = classes  # f's supporters in classes
@@ -386,7 +392,7 @@ def run(budget, budget_err, alive0, forced, forced_rho, classes, costs, utils, t
             if dirty[p]:
                 status = refresh(
                     p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct, spent,
-                    budget_top, safety,
+                    budget_top, cache, safety,
                 )  # fmt: skip
                 if status == UNSURE:
                     return False, False, order, count, rho_high
@@ -406,7 +412,7 @@ def run(budget, budget_err, alive0, forced, forced_rho, classes, costs, utils, t
                 if dirty[p]:
                     status = refresh(
                         p, known, dirty, alive, costs, utils, support, ptr, groups, ews, acct,
-                        spent, budget_top, safety,
+                        spent, budget_top, cache, safety,
                     )  # fmt: skip
                     if status == DEAD or (status == PRICED and known[p, LOW] > known[best, HIGH]):
                         continue

@@ -61,7 +61,8 @@ def test_hidden_and_withdrawn_ideas_are_counted_not_quoted(client, challenge, th
         assert SHOWN in body
         assert HIDDEN not in body and WITHDRAWN not in body
         for title in (HIDDEN, WITHDRAWN):
-            assert f"{three_ideas[title].pk}/" not in body  # no link to it either
+            assert three_ideas[title].get_absolute_url() not in body  # no link to it either
+        assert three_ideas[SHOWN].get_absolute_url() in body
         # The cases are still there, with their answers, under a neutral name.
         assert body.count("Idea (not shown publicly)") == 2
         for case in Case.objects.all():

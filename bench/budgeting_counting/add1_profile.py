@@ -106,7 +106,7 @@ def profile(path, rule: str) -> dict:
         "sets": len({frozenset(o) for o in orders}),
         "rounds": len(result.rounds),
         "classes": result.state.size if result.state is not None else 0,
-        "groups": len(election.groups),
+        "groups": len(election.weights),
     }
 
 

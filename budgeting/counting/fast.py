@@ -817,9 +817,9 @@ class Engine:
         popular = np.argsort(-np.asarray(problem.support), kind="stable")
         place = np.empty(m, dtype=np.int64)
         place[popular] = np.arange(m)
-        renumber = np.empty(len(problem.groups), dtype=np.int64)
+        renumber = np.empty(len(problem.weights), dtype=np.int64)
         renumber[_lexicographic(problem.sizes, problem.flat, place, m)] = np.arange(
-            len(problem.groups)
+            len(problem.weights)
         )
         self.groups = (
             renumber[np.concatenate(problem.supporters)].astype(np.int32)

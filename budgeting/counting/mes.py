@@ -33,12 +33,13 @@ FIRST_CLASS = 1  # voters who have paid for nothing yet
 
 @dataclass
 class Problem:
-    """Ballots grouped for MES: group g names the projects `groups[g]`, `weights[g]` times."""
+    """Ballots grouped for MES: group g names the projects `groups[g]`, `weights[g]` times
+    (`groups` may be None when `sizes` and `flat` give them)."""
 
     costs: list[int]
     utils: list[int]  # satisfaction per supporter: the cost (cost utilities) or 1 (approval)
     tie_rank: list[int]  # position of each project in the tie order, lower wins
-    groups: list[tuple[int, ...]]
+    groups: list[tuple[int, ...]] | None
     weights: list[int]
     voters: int
     support: list[int] = field(init=False)
@@ -55,7 +56,7 @@ class Problem:
                 (p for g in self.groups for p in g), dtype=np.int64, count=int(self.sizes.sum())
             )
         sizes, flat = self.sizes, self.flat
-        owner = np.repeat(np.arange(len(self.groups), dtype=np.int64), sizes)
+        owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
         # A stable sort of small whole numbers is a radix sort in numpy (16 bits or fewer).
         keys = flat.astype(np.int16) if m < 2**15 else flat
         order = np.argsort(keys, kind="stable")
@@ -67,7 +68,7 @@ class Problem:
         self.support = [int(w.sum()) for w in self.supporter_weights]
         # Projects sharing a supporter: funding one changes the other's price. Each group's
         # projects as bits, OR-ed over each project's supporters.
-        incidence = np.zeros((len(self.groups), m), dtype=bool)
+        incidence = np.zeros((len(sizes), m), dtype=bool)
         incidence[owner, flat] = True
         packed = np.packbits(incidence, axis=1)[owner]
         starts = bounds[:-1]
@@ -137,7 +138,7 @@ class State:
         self.approx = np.zeros(64)  # approximate money left per class; the first `size` count
         self.approx[FIRST_CLASS] = float(budget)
         self.size = 2
-        self.group_class = np.full(len(problem.groups), FIRST_CLASS, dtype=np.int64)
+        self.group_class = np.full(len(problem.weights), FIRST_CLASS, dtype=np.int64)
         self.class_weight = np.zeros(64)  # voters in each class
         self.class_weight[FIRST_CLASS] = float(sum(problem.weights))
         self._exact: dict[int, object] = {ZERO_CLASS: Q(0), FIRST_CLASS: self.budget}

@@ -64,7 +64,6 @@ class Election:
         self.costs = [instance.projects[p].cost for p in self.ids]
         self.budget = instance.budget
         self.voters = len(instance.ballots)
-        grouped: dict[tuple[int, ...], int] = {}
         self.points = [0] * len(self.ids)
         if scores is not None and scores != "points":
             try:
@@ -73,21 +72,10 @@ class Election:
                 raise CountingError(f"scores must be whole numbers, not {scores!r}") from None
         by_points = scores is not None
         raw = Counter(ballot.choices for ballot in instance.ballots)
-        number = index.__getitem__
-        for choices, weight in raw.items():
-            # A project named twice on a ballot counts once.
-            group = tuple(sorted({*map(number, choices)}))
-            grouped[group] = grouped.get(group, 0) + weight
+        self._group_ballots(raw, index)
         if by_points:
             for ballot in instance.ballots:
                 self._add_points(ballot, index, scores)
-        self.groups = list(grouped)
-        self.weights = list(grouped.values())
-        # Every group's projects in one array, shared with the MES problem.
-        self.sizes = np.fromiter(map(len, self.groups), dtype=np.int64, count=len(self.groups))
-        self.flat = np.fromiter(
-            chain.from_iterable(self.groups), dtype=np.int64, count=int(self.sizes.sum())
-        )
         counts = np.bincount(
             self.flat,
             weights=np.repeat(np.asarray(self.weights, dtype=np.float64), self.sizes),
@@ -96,6 +84,56 @@ class Election:
         self.votes = counts.astype(np.int64).tolist()
         # The score greedy rules rank by: points when asked for, else supporters.
         self.score = self.points if by_points else self.votes
+
+    def _group_ballots(self, raw: Counter, index: dict) -> None:
+        """Group the distinct ballots of `raw` ({choices: count}) by the set of projects they
+        name (a project named twice counts once; the order of naming does not matter), in
+        order of first appearance: every group's projects in one array (`flat`, `sizes` per
+        group) and its weight."""
+        choices = list(raw)
+        count, m = len(choices), len(self.ids)
+        lengths = np.fromiter(map(len, choices), dtype=np.int64, count=count)
+        named = np.fromiter(
+            map(index.__getitem__, chain.from_iterable(choices)),
+            dtype=np.int64,
+            count=int(lengths.sum()),
+        )
+        # Each distinct ballot as a row of bits, compared as bytes to merge equal sets.
+        owner = np.repeat(np.arange(count), lengths)
+        incidence = np.zeros((count, m), dtype=bool)
+        incidence[owner, named] = True
+        width = max((m + 7) // 8, 1)
+        rows = np.zeros((count, width), dtype=np.uint8)
+        rows[:, : (m + 7) // 8] = np.packbits(incidence, axis=1)
+        keys = rows.view(np.dtype((np.void, width))).ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        appearance = np.argsort(first, kind="stable")
+        place = np.empty_like(appearance)
+        place[appearance] = np.arange(len(appearance))
+        counts = np.fromiter(raw.values(), dtype=np.int64, count=count)
+        self.weights = (
+            np.bincount(place[inverse.ravel()], weights=counts, minlength=len(appearance))
+            .astype(np.int64)
+            .tolist()
+        )
+        # Every group's projects in one array, shared with the MES problem: as the first
+        # ballot of the group names them, unless some ballot names a project twice.
+        chosen = first[appearance]
+        if np.array_equal(incidence.sum(axis=1), lengths):
+            is_first = np.zeros(count, dtype=bool)
+            is_first[chosen] = True
+            self.flat = named[is_first[owner]]
+            self.sizes = lengths[chosen]
+        else:
+            group_rows, projects = np.nonzero(incidence[chosen])
+            self.flat = projects.astype(np.int64)
+            self.sizes = np.bincount(group_rows, minlength=len(chosen)).astype(np.int64)
+
+    @property
+    def groups(self) -> list[tuple[int, ...]]:
+        """Each group's projects: a tuple of project numbers, as its first ballot named them."""
+        ends = np.cumsum(self.sizes)[:-1]
+        return [tuple(part.tolist()) for part in np.split(self.flat, ends)] if len(ends) else []
 
     def _add_points(self, ballot, index, scores):
         if scores == "points":
@@ -140,7 +178,7 @@ class Election:
                 costs=self.costs,
                 utils=utils,
                 tie_rank=ranks,
-                groups=self.groups,
+                groups=None,
                 weights=self.weights,
                 voters=self.voters,
                 sizes=self.sizes,

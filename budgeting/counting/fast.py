@@ -792,13 +792,18 @@ def _lexicographic(sizes, flat, place, m):
     width = int(sizes.max(initial=0))
     if width == 0:
         return np.arange(count)
-    table = np.full((count, width), m, dtype=np.int64)
+    # Places + 1 as big-endian numbers, 0 after a group's last: each row's bytes compare as
+    # the row does (a shorter group before the longer ones it starts), so one sort will do.
+    big = ">u2" if m < 2**16 - 1 else ">u4"
+    top = np.iinfo(np.dtype(big)).max
+    table = np.full((count, width), top, dtype=np.dtype(big).newbyteorder("="))
     rows = np.repeat(np.arange(count), sizes)
     columns = np.arange(len(flat)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    table[rows, columns] = place[flat]
+    table[rows, columns] = place[flat] + 1
     table.sort(axis=1)
-    table[table == m] = -1  # a shorter group before the longer ones it starts
-    return np.lexsort(table.T[::-1])
+    table[table == top] = 0
+    keys = table.astype(big).view(f"S{table.shape[1] * table.itemsize}").ravel()
+    return np.argsort(keys, kind="stable")
 
 
 class Engine:

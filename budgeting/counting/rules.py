@@ -129,12 +129,6 @@ class Election:
             self.flat = projects.astype(np.int64)
             self.sizes = np.bincount(group_rows, minlength=len(chosen)).astype(np.int64)
 
-    @property
-    def groups(self) -> list[tuple[int, ...]]:
-        """Each group's projects: a tuple of project numbers, as its first ballot named them."""
-        ends = np.cumsum(self.sizes)[:-1]
-        return [tuple(part.tolist()) for part in np.split(self.flat, ends)] if len(ends) else []
-
     def _add_points(self, ballot, index, scores):
         if scores == "points":
             if ballot.points is None:

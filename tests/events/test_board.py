@@ -15,6 +15,7 @@ from tests.notifications.conftest import (  # noqa: F401  (fixtures)
     channel_layer_settings,
     dead_channel_layer,
 )
+from tests.notifications.test_consumer import assert_refused
 
 ORIGIN = (b"origin", b"http://localhost")
 
@@ -163,13 +164,8 @@ def test_pending_input_stays_off_the_live_board(channel_layer_settings, make_eve
 def test_unknown_or_unpublished_events_refuse_sockets(channel_layer_settings, make_event):  # noqa: F811
     draft = make_event(title="Draft", live=False)
 
-    async def scenario():
-        for event_id in (draft.pk, 999_999):
-            socket = WebsocketCommunicator(application, PATH.format(event_id), headers=[ORIGIN])
-            connected, _code = await socket.connect(timeout=10)
-            assert not connected
-
-    async_to_sync(scenario)()
+    for event_id in (draft.pk, 999_999):
+        async_to_sync(assert_refused)(PATH.format(event_id), [ORIGIN])
 
 
 @pytest.mark.django_db(transaction=True)

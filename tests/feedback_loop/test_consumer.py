@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from config.asgi import application
 from feedback_loop import services
-from tests.notifications.test_consumer import signed_in_headers
+from tests.notifications.test_consumer import assert_refused, signed_in_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,14 +63,7 @@ def test_subscribing_to_another_department_is_refused(
 ):
     headers = signed_in_headers(client, streets_member)
 
-    async def scenario():
-        socket = WebsocketCommunicator(
-            application, f"{PATH}?department={parks.pk}", headers=headers
-        )
-        connected, _ = await socket.connect(timeout=10)
-        assert not connected
-
-    async_to_sync(scenario)()
+    async_to_sync(assert_refused)(f"{PATH}?department={parks.pk}", headers)
 
 
 def test_residents_are_refused(client, channel_layer_settings, resident):

@@ -28,7 +28,7 @@ from config.asgi import application
 from feedback_loop import services
 from feedback_loop.models import Case, CaseState, Department, DepartmentToken
 from feedback_loop.views import ACTION_PERMS
-from tests.notifications.test_consumer import signed_in_headers
+from tests.notifications.test_consumer import assert_refused, signed_in_headers
 
 from .conftest import person
 
@@ -278,12 +278,7 @@ def test_live_inbox_of_another_department_is_refused(
     headers = signed_in_headers(client, world["people"][persona])
     path = f"/ws/feedback/inbox/?department={world['parks'].pk}"
 
-    async def scenario():
-        socket = WebsocketCommunicator(application, path, headers=headers)
-        connected, _ = await socket.connect(timeout=10)
-        assert not connected
-
-    async_to_sync(scenario)()
+    async_to_sync(assert_refused)(path, headers)
 
 
 @pytest.mark.django_db(transaction=True)

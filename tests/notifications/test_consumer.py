@@ -31,6 +31,16 @@ def signed_in_headers(client, user):
     return [ORIGIN, (b"cookie", cookie.encode())]
 
 
+async def assert_refused(path, headers) -> None:
+    """The socket at `path` is refused; then it is disconnected, so that the consumer ends
+    before the event loop does (a receive left waiting on the Redis layer, cancelled when
+    the loop closes, could hang the test)."""
+    socket = WebsocketCommunicator(application, path, headers=headers)
+    connected, _code = await socket.connect(timeout=10)
+    assert not connected
+    await socket.disconnect(timeout=10)
+
+
 def test_signed_in_person_hears_new_notifications_live(client, channel_layer_settings):
     person = UserFactory()
     stranger = UserFactory()
@@ -65,23 +75,13 @@ def test_signed_in_person_hears_new_notifications_live(client, channel_layer_set
 
 
 def test_anonymous_sockets_are_refused(channel_layer_settings):
-    async def scenario():
-        socket = WebsocketCommunicator(application, PATH, headers=[ORIGIN])
-        connected, _code = await socket.connect(timeout=10)
-        assert not connected
-
-    async_to_sync(scenario)()
+    async_to_sync(assert_refused)(PATH, [ORIGIN])
 
 
 def test_foreign_origins_are_refused(client, channel_layer_settings):
     headers = [(b"origin", b"https://evil.example"), *signed_in_headers(client, UserFactory())[1:]]
 
-    async def scenario():
-        socket = WebsocketCommunicator(application, PATH, headers=headers)
-        connected, _code = await socket.connect(timeout=10)
-        assert not connected
-
-    async_to_sync(scenario)()
+    async_to_sync(assert_refused)(PATH, headers)
 
 
 def test_a_dead_channel_layer_closes_the_socket_and_pages_keep_working(client, dead_channel_layer):

@@ -634,7 +634,7 @@ def where_gap_closes(gap0, slope, gap1):
 
 @_compiled
 def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced, classes,
-                costs, utils, ptr, groups, weights, support, ews, overlap,
+                todo, costs, utils, ptr, groups, weights, support, ews, overlap,
                 safety):  # fmt: skip
     """Whether MES funds exactly `forced`, in that order, at every per-voter budget from
     `low_budget` to `high_budget` (floats within low_err and high_err of the exact ones,
@@ -649,12 +649,18 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     f's rho at the lower one) or by `holds_between`, which needs f's and its rho at both ends
     and those bounds; after the last round no project may be affordable at the higher budget.
 
-    Returns (proven, reach, rho_high, two_ended, sure): reach, when not proven, guesses how far
-    the order holds (a fraction of the range; LOOSE if no change is guessed in it, only not
-    ruled out; nan if unknown); rho_high bounds each round's rho
-    at the higher budget; two_ended counts the rivals ruled out by `holds_between`; sure is the
-    part of the range from the lower end over which the order surely holds (1 if proven): the
-    least of what each rival not ruled out leaves certain.
+    todo[k, p] is False where rival p of round k (k = the number of forced rounds: the check
+    that nothing is left affordable) is already known to be ruled out over a range holding this
+    one: a statement about the exact forced order that holds on any part of its range. Such
+    pairs are not looked at again.
+
+    Returns (proven, reach, rho_high, two_ended, sure, left): reach, when not proven, guesses
+    how far the order holds (a fraction of the range; LOOSE if no change is guessed in it,
+    only not ruled out; nan if unknown); rho_high bounds each round's rho at the higher budget;
+    two_ended counts the rivals ruled out by `holds_between`; sure is the part of the range
+    from the lower end over which the order surely holds (1 if proven): the least of what each
+    rival not ruled out leaves certain; left is `todo` less the pairs ruled out here, for
+    proofs of a part of this range.
     """
     m = costs.shape[0]
     # Accounts at both budgets and bounds of their derivatives, per class of groups of equal
@@ -680,6 +686,7 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     proven = True
     earliest = np.inf  # the lowest guess of how far the order holds, nan if one is unknown
     sure = 1.0
+    left = np.zeros_like(todo)
     for k in range(forced.shape[0]):
         f = forced[k]
         ids = parents[bounds[k] : bounds[k + 1]]  # f's supporters by class
@@ -688,39 +695,53 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
             costs[f], support[f], ids, ws, None, low, None, high, safety
         )
         (q0, q0_err, threshold0), (q1, q1_err, threshold1) = low_price, high_price
-        if at_high != PRICED or at_low != PRICED:
-            return False, (earliest if earliest < np.inf else np.nan), rho_high, two_ended, 0.0
+        least, most, slope_at_low = -np.inf, 0.0, 0.0
+        if at_high == PRICED and at_low == PRICED:
+            least, most, slope_at_low = price_slope(
+                threshold0, threshold1, ids, ws, None, low, high, slopes, safety
+            )
+        if least == -np.inf:  # not priced at both ends, or its slope not bounded
+            left[k:] = todo[k:]
+            guess = earliest if earliest < np.inf else np.nan
+            return False, guess, rho_high, two_ended, 0.0, left
         u = utils[f]
         rho0, rho1 = q0 / u, q1 / u
         rho0_top = rho0 + safety * (q0_err / u + EPS * rho0)
         rho1_top = rho1 + safety * (q1_err / u + EPS * rho1)
         rho_high[k] = rho1_top
-        least, most, at_low = price_slope(
-            threshold0, threshold1, ids, ws, None, low, high, slopes, safety
-        )
-        if least == -np.inf:
-            return False, (earliest if earliest < np.inf else np.nan), rho_high, two_ended, 0.0
         for p in range(m):
-            if not alive[p] or p == f:
+            if not alive[p] or p == f or not todo[k, p]:
                 continue
             t = rho0_top * utils[p] * (1.0 + 4.0 * EPS)
             if cannot_pay(p, t, cache, costs, support, ptr, groups, group_high, spent,
                           budget_top, safety):  # fmt: skip
                 continue
             holds, reach, certain = holds_between(
-                p, f, rho0, rho0_top, rho1, rho1_top, least, most, at_low, span, costs, utils,
+                p, f, rho0, rho0_top, rho1, rho1_top, least, most, slope_at_low, span, costs, utils,
                 support, ptr, groups, ews, klass, low, high, slopes, group_high, safety,
             )  # fmt: skip
             if holds:
                 two_ended += 1
             else:  # go on: a later round may show an earlier change
+                left[k, p] = True
                 proven = False
                 sure = min(sure, certain)
                 if not reach >= earliest:
                     earliest = reach
         new = first + bounds[k]
         rich = fund_both(
-            ids, ws, new, low_price, high_price, least, most, at_low, low, high, slopes, safety
+            ids,
+            ws,
+            new,
+            low_price,
+            high_price,
+            least,
+            most,
+            slope_at_low,
+            low,
+            high,
+            slopes,
+            safety,
         )
         for j in range(ids.shape[0]):
             renamed[ids[j]] = new + j
@@ -731,16 +752,24 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
             group_high[g, MONEY], group_high[g, ERR] = high[c, MONEY], high[c, ERR]
         alive[f] = False
         record_spent(f, q1 - safety * q1_err, rich, support, overlap, alive, spent)
+    last = forced.shape[0]
     for p in range(m):
-        if alive[p] and not cannot_pay(p, np.inf, cache, costs, support, ptr, groups,
-                                       group_high, spent, budget_top, safety):  # fmt: skip
+        if (
+            alive[p]
+            and todo[last, p]
+            and not cannot_pay(
+                p, np.inf, cache, costs, support, ptr, groups, group_high, spent, budget_top, safety
+            )
+        ):
+            left[last, p] = True
             proven = False
             certain = cannot_pay_for(p, costs, ptr, groups, ews, klass, low, slopes, span, safety)
             sure = min(sure, certain)
             reach = affordable_from(p, costs, ptr, groups, ews, klass, low, high)
             if not reach >= earliest:
                 earliest = reach
-    return proven, (1.0 if proven else earliest), rho_high, two_ended, (1.0 if proven else sure)
+    sure = 1.0 if proven else sure
+    return proven, (1.0 if proven else earliest), rho_high, two_ended, sure, left
 
 
 @_compiled
@@ -846,6 +875,9 @@ class Engine:
             np.all(self.weights == np.round(self.weights)) and self.weights.sum() < 2.0**52
         )
         self._classes: dict[tuple, tuple] = {}
+        # Per order, failed proofs' ranges, each inside the one before, and the pairs (round,
+        # rival) each did not rule out: a proof of a part of a range looks only at those.
+        self._left: dict[tuple, tuple] = {}
         if not self.whole_weights:
             self.overlap *= 1.0 - SUM_SLACK
         self.neighbours = np.zeros((m, m), dtype=np.bool_)
@@ -903,6 +935,7 @@ class Engine:
             found = (*order_classes(forced, self.ptr, self.groups, self.weights, start), start)
             if len(self._classes) > 512:
                 self._classes.clear()
+                self._left.clear()
             self._classes[key] = found
         return found
 
@@ -913,12 +946,25 @@ class Engine:
         `low` the outcome surely holds (all of them if proven)."""
         low_value, high_value = float(low), float(high)
         self.proofs += 1
-        proven, reach, rho_high, two_ended, sure = prove_range(
+        key = tuple(order)
+        classes = self.classes(order)
+        known = self._left.setdefault(key, [])
+        todo = None
+        for outer_low, outer_high, outer_left in known:  # the narrowest range holding this one
+            if outer_low <= low and high <= outer_high:
+                todo = outer_left
+        if todo is None:
+            todo = np.ones((len(order) + 1, len(self.costs)), dtype=np.bool_)
+        proven, reach, rho_high, two_ended, sure, left = prove_range(
             low_value, EPS * abs(low_value), high_value, EPS * abs(high_value),
-            float(high - low), self.alive, np.asarray(order, dtype=np.int64),
-            self.classes(order), self.costs, self.utils, self.ptr, self.groups, self.weights,
-            self.support, self.entry_weights, self.overlap, self.safety,
+            float(high - low), self.alive, np.asarray(order, dtype=np.int64), classes, todo,
+            self.costs, self.utils, self.ptr, self.groups, self.weights, self.support,
+            self.entry_weights, self.overlap, self.safety,
         )  # fmt: skip
+        if not proven:
+            # Kept from the widest to the narrowest: a range is either inside or beside another.
+            known[:] = [k for k in known if k[0] <= low and high <= k[1]][-7:]
+            known.append((low, high, left))
         self.two_ended += two_ended
         steps = high - low
         # The largest whole number of steps below sure * steps: the gap may close at that point.

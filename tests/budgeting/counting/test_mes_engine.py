@@ -393,3 +393,45 @@ def test_money_most_bounds_what_supporters_have_left_without_a_pass(seed):
             assert Fraction(most) >= counted.money_left(problem, int(p))
             ruled_out += most < problem.costs[p]
     assert ruled_out > 0
+
+
+@needs_numba
+def test_a_proof_inside_a_failed_one_looks_only_at_what_that_one_left(monkeypatch):
+    """A failed proof's pairs (round, rival) that it ruled out are ruled out on any part of its
+    range, so a proof of a part looks only at the others: it proves at least what a proof
+    from scratch does, and is sure of at least as much (what it then claims is counted
+    exactly by `test_every_range_add1_skips_has_the_same_outcome_at_every_budget`)."""
+    proofs, counting = [], {}
+    prove = fast.Engine.prove
+
+    def recorded(engine, low, high, order):
+        outer = [left for a, b, left in engine._left.get(tuple(order), []) if a <= low <= high <= b]
+        result = prove(engine, low, high, order)
+        if outer:
+            inner = None if result[0] else engine._left[tuple(order)][-1][2]
+            pairs = (len(order) + 1) * int(engine.alive.sum())
+            proofs.append(
+                (counting["problem"], low, high, list(order), result, outer[-1], inner, pairs)
+            )
+        return result
+
+    monkeypatch.setattr(fast.Engine, "prove", recorded)
+    for seed in range(20):
+        instance, *_ = wide_election(seed)
+        counting["problem"], total = add1_problem(instance)
+        mes.add1(counting["problem"], total)
+    monkeypatch.setattr(fast.Engine, "prove", prove)
+    looked_at = every_pair = 0
+    engines = {}
+    for problem, low, high, order, (proven, _, _, sure), todo, left, pairs in proofs:
+        if id(problem) not in engines:
+            engines[id(problem)] = fast.Engine(problem, mes.supported(problem))
+        scratch = engines[id(problem)]
+        scratch._left.clear()
+        scratch_proven, _, _, scratch_sure = scratch.prove(low, high, order)
+        assert proven or not scratch_proven
+        assert proven or sure >= scratch_sure
+        assert left is None or not (left & ~todo).any()  # it looked at nothing else
+        looked_at += int(todo.sum())
+        every_pair += pairs
+    assert len(proofs) >= 40 and looked_at * 4 < every_pair

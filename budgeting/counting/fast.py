@@ -313,8 +313,8 @@ def fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neig
 
 
 @_compiled
-def run(budget, budget_err, alive0, forced, forced_rho, classes, costs, utils, tie_rank, ptr,
-        groups, weights, support, ews, neighbours, overlap, safety):  # fmt: skip
+def run(budget, budget_err, alive0, forced, forced_rho, classes, todo, costs, utils, tie_rank,
+        ptr, groups, weights, support, ews, neighbours, overlap, safety):  # fmt: skip
     """MES at per-voter `budget` (a float within `budget_err` of the exact one), first trying
     the rounds `forced` of a run at a lower budget, whose rho were at most `forced_rho` (and
     their `order_classes`).
@@ -326,10 +326,15 @@ def run(budget, budget_err, alive0, forced, forced_rho, classes, costs, utils, t
     where that is not shown; and if all hold and no project is left affordable at the end,
     the whole outcome is the same over that range ("proven").
 
+    todo[k, p] is False where rival p of forced round k (k = the number of forced rounds: the
+    check that nothing is left affordable) was ruled out by a failed range proof over a range
+    holding `budget` (`prove_range`'s `left`): it is not looked at, and round k is then shown
+    at `budget` only, not all the way from the reference budget.
+
     From the first forced round not shown (or from the start), MES goes on as usual, every
-    decision certified. Returns (proven, certified, order, count, rho_high): the funded
-    projects order[:count] and for each round an upper bound of its exact rho; certified False
-    when a decision was too close.
+    decision certified. Returns (proven, certified, order, count, rho_high): proven if every
+    forced round was shown; the funded projects order[:count] and for each round an upper
+    bound of its exact rho; certified False when a decision was too close.
     """
     m = costs.shape[0]
     acct = accounts(budget, budget_err, weights)
@@ -353,7 +358,7 @@ def run(budget, budget_err, alive0, forced, forced_rho, classes, costs, utils, t
     for k in range(forced.shape[0]):
         f = forced[k]
         for p in range(m):
-            if alive[p] and p != f:
+            if alive[p] and p != f and todo[k, p]:
                 t = forced_rho[k] * utils[p] * (1.0 + 4.0 * EPS)
                 if not cannot_pay(p, t, cache, costs, support, ptr, groups, acct, spent,
                                   budget_top, safety):  # fmt: skip
@@ -370,12 +375,21 @@ def run(budget, budget_err, alive0, forced, forced_rho, classes, costs, utils, t
                         budget_top, safety):  # fmt: skip
             proven = False  # not PRICED: not shown (more money cannot make f unaffordable)
             break
+        for p in range(m):  # a rival ruled out by the proof: its rho is above f's here
+            if alive[p] and p != f and not todo[k, p]:
+                known[p, LOW] = max(known[p, LOW], known[f, LOW])
         count = fund(f, count, order, rho_high, known, alive, dirty, ptr, groups, acct, neighbours,
                      support, overlap, spent, safety)  # fmt: skip
     if proven:
+        last = forced.shape[0]
         for p in range(m):
-            if alive[p] and not cannot_pay(p, np.inf, cache, costs, support, ptr, groups, acct,
-                                           spent, budget_top, safety):  # fmt: skip
+            if (
+                alive[p]
+                and todo[last, p]
+                and not cannot_pay(
+                    p, np.inf, cache, costs, support, ptr, groups, acct, spent, budget_top, safety
+                )
+            ):
                 proven = False
                 break
         if proven:
@@ -905,16 +919,17 @@ class Engine:
         """(proven, found) for MES at the exact per-voter `budget`.
 
         reference: (order, rho upper bounds) of a run at a lower budget, tried first (see
-        `run`); proven: that outcome surely holds at every budget from its own to this one.
+        `run`); proven: every forced round was shown at this budget (see `run`).
         found: (order, rho upper bounds) of the outcome at `budget`, None if not certified.
         """
         value = float(budget)
         forced, forced_rho = reference if reference is not None else ([], [])
+        todo = self._todo(forced, budget, budget)
         forced = np.asarray(forced, dtype=np.int64)
         forced_rho = np.asarray(forced_rho, dtype=np.float64)
         self.runs += 1
         proven, certified, order, count, rho_high = run(
-            value, EPS * abs(value), self.alive, forced, forced_rho, self.classes(forced),
+            value, EPS * abs(value), self.alive, forced, forced_rho, self.classes(forced), todo,
             *self.arrays(), self.neighbours, self.overlap, self.safety,
         )  # fmt: skip
         if proven or certified:
@@ -939,6 +954,14 @@ class Engine:
             self._classes[key] = found
         return found
 
+    def _todo(self, order, low, high):
+        """The pairs (round, rival) of `order` not ruled out from `low` to `high` by a failed
+        proof over a range holding them (`prove_range`'s todo): all of them if none was."""
+        for outer_low, outer_high, left in reversed(self._left.get(tuple(order), [])):
+            if outer_low <= low and high <= outer_high:  # the narrowest such range
+                return left
+        return np.ones((len(order) + 1, len(self.costs)), dtype=np.bool_)
+
     def prove(self, low, high, order):
         """(proven, reach, reference, sure) for the outcome `order` at every exact per-voter
         budget from `low` to `high` (a whole number of steps apart): see `prove_range`.
@@ -946,15 +969,8 @@ class Engine:
         `low` the outcome surely holds (all of them if proven)."""
         low_value, high_value = float(low), float(high)
         self.proofs += 1
-        key = tuple(order)
         classes = self.classes(order)
-        known = self._left.setdefault(key, [])
-        todo = None
-        for outer_low, outer_high, outer_left in known:  # the narrowest range holding this one
-            if outer_low <= low and high <= outer_high:
-                todo = outer_left
-        if todo is None:
-            todo = np.ones((len(order) + 1, len(self.costs)), dtype=np.bool_)
+        todo = self._todo(order, low, high)
         proven, reach, rho_high, two_ended, sure, left = prove_range(
             low_value, EPS * abs(low_value), high_value, EPS * abs(high_value),
             float(high - low), self.alive, np.asarray(order, dtype=np.int64), classes, todo,
@@ -963,6 +979,7 @@ class Engine:
         )  # fmt: skip
         if not proven:
             # Kept from the widest to the narrowest: a range is either inside or beside another.
+            known = self._left.setdefault(tuple(order), [])
             known[:] = [k for k in known if k[0] <= low and high <= k[1]][-7:]
             known.append((low, high, left))
         self.two_ended += two_ended

@@ -435,3 +435,30 @@ def test_a_proof_inside_a_failed_one_looks_only_at_what_that_one_left(monkeypatc
         looked_at += int(todo.sum())
         every_pair += pairs
     assert len(proofs) >= 40 and looked_at * 4 < every_pair
+
+
+@needs_numba
+def test_a_run_inside_a_failed_proof_skips_the_rivals_it_ruled_out(monkeypatch):
+    """A run that replays an order at a budget inside a failed proof's range of that order
+    does not look again at the rivals the proof ruled out, and counts the same outcome as the
+    exact engine."""
+    runs, counting = [], {}
+    run = fast.Engine.run
+
+    def recorded(engine, budget, reference=None):
+        if reference is not None and any(
+            a <= budget <= b for a, b, _ in engine._left.get(tuple(reference[0]), [])
+        ):
+            runs.append((counting["problem"], budget, run(engine, budget, reference)))
+            return runs[-1][2]
+        return run(engine, budget, reference)
+
+    monkeypatch.setattr(fast.Engine, "run", recorded)
+    for seed in range(20):
+        instance, *_ = wide_election(seed)
+        counting["problem"], total = add1_problem(instance)
+        mes.add1(counting["problem"], total)
+    assert len(runs) >= 40
+    for problem, budget, (_, found) in runs:
+        if found is not None:
+            assert found[0] == [r.project for r in mes.run(problem, budget).rounds]

@@ -263,9 +263,20 @@ def refresh_from(p, ids, ws, known, dirty, alive, costs, utils, support, acct, s
 
 
 @_compiled
-def cannot_pay(p, t, cache, costs, support, ptr, groups, acct, spent, budget_top, safety):
+def money_top(g, top, acct, safety):
+    """An upper bound of voter group g's exact money: top[g], or from its account in `acct`
+    when `top` is None (numba compiles the two cases apart, and then reads only one)."""
+    if top is None:
+        return acct[g, MONEY] + safety * acct[g, ERR]
+    return top[g]
+
+
+@_compiled
+def cannot_pay(p, t, cache, costs, support, ptr, groups, ews, top, acct, spent, budget_top,
+               safety):  # fmt: skip
     """True if p's supporters surely cannot pay its cost at price t each: the exact
     sum(weight * min(money, t)) is below the cost, or all their money is (`money_most`).
+    Their money is bounded by `money_top` (the entry weights `ews` beside `groups`).
 
     cache[p] holds (t0, s0, money0) from the last look at p: an upper bound s0 of that sum at
     t0 and of all their money; money only falls from round to round and
@@ -286,10 +297,9 @@ def cannot_pay(p, t, cache, costs, support, ptr, groups, acct, spent, budget_top
     total = 0.0
     n = ptr[p + 1] - ptr[p]
     for i in range(ptr[p], ptr[p + 1]):
-        g = groups[i]
-        high = acct[g, MONEY] + safety * acct[g, ERR]
-        spend += acct[g, WEIGHT] * min(high, t)
-        total += acct[g, WEIGHT] * high
+        high = money_top(groups[i], top, acct, safety)
+        spend += ews[i] * min(high, t)
+        total += ews[i] * high
     cache[p, 0] = t
     cache[p, 1] = spend * (1.0 + (n + 4) * EPS)
     cache[p, 2] = total * (1.0 + (n + 4) * EPS)
@@ -360,8 +370,8 @@ def run(budget, budget_err, alive0, forced, forced_rho, classes, todo, costs, ut
         for p in range(m):
             if alive[p] and p != f and todo[k, p]:
                 t = forced_rho[k] * utils[p] * (1.0 + 4.0 * EPS)
-                if not cannot_pay(p, t, cache, costs, support, ptr, groups, acct, spent,
-                                  budget_top, safety):  # fmt: skip
+                if not cannot_pay(p, t, cache, costs, support, ptr, groups, ews, None, acct,
+                                  spent, budget_top, safety):  # fmt: skip
                     proven = False
                     break
                 # It cannot pay that rho: a lower bound of its own, for the rounds after.
@@ -383,13 +393,10 @@ def run(budget, budget_err, alive0, forced, forced_rho, classes, todo, costs, ut
     if proven:
         last = forced.shape[0]
         for p in range(m):
-            if (
-                alive[p]
-                and todo[last, p]
-                and not cannot_pay(
-                    p, np.inf, cache, costs, support, ptr, groups, acct, spent, budget_top, safety
-                )
-            ):
+            if not alive[p] or not todo[last, p]:
+                continue
+            if not cannot_pay(p, np.inf, cache, costs, support, ptr, groups, ews, None, acct,
+                              spent, budget_top, safety):  # fmt: skip
                 proven = False
                 break
         if proven:
@@ -566,7 +573,7 @@ def affordable_from(p, costs, ptr, groups, ews, via, low, high):
 @_compiled
 def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, most, at_low,
                   span, costs, utils, support, ptr, groups, ews, via, low, high, slopes,
-                  group_high, safety):  # fmt: skip
+                  safety):  # fmt: skip
     """(True if p's exact rho is above f's at every budget between the lower and the higher
     one, or p cannot pay there; else a guess of how far that holds, as a fraction of the
     range, above 1 if the gap is not guessed to close (the bounds were too loose), or nan;
@@ -579,12 +586,11 @@ def holds_between(p, f, rho_low, rho_low_top, rho_high, rho_high_top, least, mos
     fastest fall) of the range, from the higher end for gap1 / (span * fastest rise); if the
     two parts cover the range, it holds all along; the part from the lower end holds anyway.
 
-    Accounts and slopes are per class (row via[g] for group g); `group_high` holds the
-    higher budget's per group as well.
+    Accounts and slopes are per class (row via[g] for group g).
     """
     ids, ws = groups[ptr[p] : ptr[p + 1]], ews[ptr[p] : ptr[p + 1]]
     at_high, at_low_p, (q0, q0_err, threshold0), (q1, q1_err, threshold1) = price_both(
-        costs[p], support[p], ids, ws, via, low, None, group_high, safety
+        costs[p], support[p], ids, ws, via, low, via, high, safety
     )
     if at_high == DEAD:
         return True, np.nan, 1.0  # not affordable at the higher budget, so nowhere below it
@@ -678,8 +684,8 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     """
     m = costs.shape[0]
     # Accounts at both budgets and bounds of their derivatives, per class of groups of equal
-    # money (`order_classes`; klass[g] is group g's class so far), and the higher budget's
-    # per group too, for the quick checks of rivals (`cannot_pay`).
+    # money (`order_classes`; klass[g] is group g's class so far), and an upper bound of the
+    # higher budget's money per group too, for the quick checks of rivals (`cannot_pay`).
     bounds, parents, _, parents_weight, klass = classes
     klass = klass.copy()
     first = klass.max() + 1 if klass.shape[0] else 0  # round k's new classes: first + bounds[k]..
@@ -689,7 +695,7 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
         low[c, MONEY], low[c, ERR], low[c, WEIGHT] = low_budget, low_err, 0.0
         high[c, MONEY], high[c, ERR], high[c, WEIGHT] = high_budget, high_err, 0.0
         slopes[c, SLOPE_LEAST] = slopes[c, SLOPE_MOST] = slopes[c, SLOPE_AT_LOW] = 1.0
-    group_high = accounts(high_budget, high_err, weights)
+    group_top = np.full(weights.shape[0], high_budget + safety * high_err)
     renamed = np.empty(rows, dtype=np.int64)
     alive = alive0.copy()
     cache = np.full((m, 3), np.inf)
@@ -727,12 +733,12 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
             if not alive[p] or p == f or not todo[k, p]:
                 continue
             t = rho0_top * utils[p] * (1.0 + 4.0 * EPS)
-            if cannot_pay(p, t, cache, costs, support, ptr, groups, group_high, spent,
+            if cannot_pay(p, t, cache, costs, support, ptr, groups, ews, group_top, high, spent,
                           budget_top, safety):  # fmt: skip
                 continue
             holds, reach, certain = holds_between(
                 p, f, rho0, rho0_top, rho1, rho1_top, least, most, slope_at_low, span, costs, utils,
-                support, ptr, groups, ews, klass, low, high, slopes, group_high, safety,
+                support, ptr, groups, ews, klass, low, high, slopes, safety,
             )  # fmt: skip
             if holds:
                 two_ended += 1
@@ -763,18 +769,15 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
             g = groups[i]
             c = renamed[klass[g]]
             klass[g] = c
-            group_high[g, MONEY], group_high[g, ERR] = high[c, MONEY], high[c, ERR]
+            group_top[g] = high[c, MONEY] + safety * high[c, ERR]
         alive[f] = False
         record_spent(f, q1 - safety * q1_err, rich, support, overlap, alive, spent)
     last = forced.shape[0]
     for p in range(m):
-        if (
-            alive[p]
-            and todo[last, p]
-            and not cannot_pay(
-                p, np.inf, cache, costs, support, ptr, groups, group_high, spent, budget_top, safety
-            )
-        ):
+        if not alive[p] or not todo[last, p]:
+            continue
+        if not cannot_pay(p, np.inf, cache, costs, support, ptr, groups, ews, group_top, high,
+                          spent, budget_top, safety):  # fmt: skip
             left[last, p] = True
             proven = False
             certain = cannot_pay_for(p, costs, ptr, groups, ews, klass, low, slopes, span, safety)

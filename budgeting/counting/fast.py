@@ -654,7 +654,7 @@ def where_gap_closes(gap0, slope, gap1):
 
 @_compiled
 def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced, classes,
-                todo, costs, utils, ptr, groups, weights, support, ews, overlap,
+                todo, rho_known, costs, utils, ptr, groups, weights, support, ews, overlap,
                 safety):  # fmt: skip
     """Whether MES funds exactly `forced`, in that order, at every per-voter budget from
     `low_budget` to `high_budget` (floats within low_err and high_err of the exact ones,
@@ -672,15 +672,18 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     todo[k, p] is False where rival p of round k (k = the number of forced rounds: the check
     that nothing is left affordable) is already known to be ruled out over a range holding this
     one: a statement about the exact forced order that holds on any part of its range. Such
-    pairs are not looked at again.
+    pairs are not looked at again, and the rounds after the last with a pair left are not
+    counted: rho_known holds upper bounds of their rho at a budget at or below the lower one
+    (rho only falls as the budget grows), which stand for them in rho_high and rho_low.
 
-    Returns (proven, reach, rho_high, two_ended, sure, left): reach, when not proven, guesses
-    how far the order holds (a fraction of the range; LOOSE if no change is guessed in it,
-    only not ruled out; nan if unknown); rho_high bounds each round's rho at the higher budget;
-    two_ended counts the rivals ruled out by `holds_between`; sure is the part of the range
-    from the lower end over which the order surely holds (1 if proven): the least of what each
-    rival not ruled out leaves certain; left is `todo` less the pairs ruled out here, for
-    proofs of a part of this range.
+    Returns (proven, reach, rho_high, two_ended, sure, left, rho_low): reach, when not
+    proven, guesses how far the order holds (a fraction of the range; LOOSE if no change is
+    guessed in it, only not ruled out; nan if unknown); rho_high bounds each round's rho at
+    the higher budget; two_ended counts the rivals ruled out by `holds_between`; sure is the
+    part of the range from the lower end over which the order surely holds (1 if proven):
+    the least of what each rival not ruled out leaves certain; left is `todo` less the pairs
+    ruled out here, and rho_low bounds each round's rho at the lower budget, for proofs of a
+    part of this range.
     """
     m = costs.shape[0]
     # Accounts at both budgets and bounds of their derivatives, per class of groups of equal
@@ -701,13 +704,18 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
     cache = np.full((m, 3), np.inf)
     spent = np.zeros(m)  # lower bounds of what each project's supporters paid, at the higher
     budget_top = high_budget + safety * high_err
-    rho_high = np.zeros(forced.shape[0])
+    rho_high, rho_low = rho_known.copy(), rho_known.copy()
     two_ended = 0
     proven = True
     earliest = np.inf  # the lowest guess of how far the order holds, nan if one is unknown
     sure = 1.0
     left = np.zeros_like(todo)
-    for k in range(forced.shape[0]):
+    last = forced.shape[0]
+    needed = last  # the rounds up to the last with a pair to look at
+    if not todo[last].any():
+        while needed > 0 and not todo[needed - 1].any():
+            needed -= 1
+    for k in range(needed):
         f = forced[k]
         ids = parents[bounds[k] : bounds[k + 1]]  # f's supporters by class
         ws = parents_weight[bounds[k] : bounds[k + 1]]
@@ -723,12 +731,12 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
         if least == -np.inf:  # not priced at both ends, or its slope not bounded
             left[k:] = todo[k:]
             guess = earliest if earliest < np.inf else np.nan
-            return False, guess, rho_high, two_ended, 0.0, left
+            return False, guess, rho_high, two_ended, 0.0, left, rho_low
         u = utils[f]
         rho0, rho1 = q0 / u, q1 / u
         rho0_top = rho0 + safety * (q0_err / u + EPS * rho0)
         rho1_top = rho1 + safety * (q1_err / u + EPS * rho1)
-        rho_high[k] = rho1_top
+        rho_high[k], rho_low[k] = rho1_top, rho0_top
         for p in range(m):
             if not alive[p] or p == f or not todo[k, p]:
                 continue
@@ -772,7 +780,6 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
             group_top[g] = high[c, MONEY] + safety * high[c, ERR]
         alive[f] = False
         record_spent(f, q1 - safety * q1_err, rich, support, overlap, alive, spent)
-    last = forced.shape[0]
     for p in range(m):
         if not alive[p] or not todo[last, p]:
             continue
@@ -786,7 +793,7 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
             if not reach >= earliest:
                 earliest = reach
     sure = 1.0 if proven else sure
-    return proven, (1.0 if proven else earliest), rho_high, two_ended, sure, left
+    return proven, (1.0 if proven else earliest), rho_high, two_ended, sure, left, rho_low
 
 
 @_compiled
@@ -927,7 +934,7 @@ class Engine:
         """
         value = float(budget)
         forced, forced_rho = reference if reference is not None else ([], [])
-        todo = self._todo(forced, budget, budget)
+        todo = self._todo(forced, budget, budget)[0]
         forced = np.asarray(forced, dtype=np.int64)
         forced_rho = np.asarray(forced_rho, dtype=np.float64)
         self.runs += 1
@@ -958,12 +965,14 @@ class Engine:
         return found
 
     def _todo(self, order, low, high):
-        """The pairs (round, rival) of `order` not ruled out from `low` to `high` by a failed
-        proof over a range holding them (`prove_range`'s todo): all of them if none was."""
-        for outer_low, outer_high, left in reversed(self._left.get(tuple(order), [])):
+        """(todo, rho_known) for `prove_range`: the pairs (round, rival) of `order` not ruled
+        out from `low` to `high` by a failed proof over a range holding them, and upper bounds
+        of each round's rho at its lower budget; all pairs and no bounds if none was."""
+        for outer_low, outer_high, left, rho_low in reversed(self._left.get(tuple(order), [])):
             if outer_low <= low and high <= outer_high:  # the narrowest such range
-                return left
-        return np.ones((len(order) + 1, len(self.costs)), dtype=np.bool_)
+                return left, rho_low
+        todo = np.ones((len(order) + 1, len(self.costs)), dtype=np.bool_)
+        return todo, np.full(len(order), np.inf)
 
     def prove(self, low, high, order):
         """(proven, reach, reference, sure) for the outcome `order` at every exact per-voter
@@ -973,18 +982,18 @@ class Engine:
         low_value, high_value = float(low), float(high)
         self.proofs += 1
         classes = self.classes(order)
-        todo = self._todo(order, low, high)
-        proven, reach, rho_high, two_ended, sure, left = prove_range(
+        todo, rho_known = self._todo(order, low, high)
+        proven, reach, rho_high, two_ended, sure, left, rho_low = prove_range(
             low_value, EPS * abs(low_value), high_value, EPS * abs(high_value),
             float(high - low), self.alive, np.asarray(order, dtype=np.int64), classes, todo,
-            self.costs, self.utils, self.ptr, self.groups, self.weights, self.support,
+            rho_known, self.costs, self.utils, self.ptr, self.groups, self.weights, self.support,
             self.entry_weights, self.overlap, self.safety,
         )  # fmt: skip
         if not proven:
             # Kept from the widest to the narrowest: a range is either inside or beside another.
             known = self._left.setdefault(tuple(order), [])
             known[:] = [k for k in known if k[0] <= low and high <= k[1]][-7:]
-            known.append((low, high, left))
+            known.append((low, high, left, rho_low))
         self.two_ended += two_ended
         steps = high - low
         # The largest whole number of steps below sure * steps: the gap may close at that point.

@@ -400,12 +400,16 @@ def test_a_proof_inside_a_failed_one_looks_only_at_what_that_one_left(monkeypatc
     """A failed proof's pairs (round, rival) that it ruled out are ruled out on any part of its
     range, so a proof of a part looks only at the others: it proves at least what a proof
     from scratch does, and is sure of at least as much (what it then claims is counted
-    exactly by `test_every_range_add1_skips_has_the_same_outcome_at_every_budget`)."""
+    exactly by `test_every_range_add1_skips_has_the_same_outcome_at_every_budget`). The rounds
+    after the last with a pair left are not counted; the bounds of their rho that stand in
+    (from the lower budget of the failed proof) are still above the exact rho."""
     proofs, counting = [], {}
     prove = fast.Engine.prove
 
     def recorded(engine, low, high, order):
-        outer = [left for a, b, left in engine._left.get(tuple(order), []) if a <= low <= high <= b]
+        outer = [
+            left for a, b, left, _ in engine._left.get(tuple(order), []) if a <= low <= high <= b
+        ]
         result = prove(engine, low, high, order)
         if outer:
             inner = None if result[0] else engine._left[tuple(order)][-1][2]
@@ -423,7 +427,14 @@ def test_a_proof_inside_a_failed_one_looks_only_at_what_that_one_left(monkeypatc
     monkeypatch.setattr(fast.Engine, "prove", prove)
     looked_at = every_pair = 0
     engines = {}
-    for problem, low, high, order, (proven, _, _, sure), todo, left, pairs in proofs:
+    skipped_rounds = 0
+    for problem, low, high, order, (proven, _, reference, sure), todo, left, pairs in proofs:
+        if proven:  # the order is the outcome at `high`: its rho are under the bounds
+            rounds = mes.run(problem, high).rounds
+            assert all(
+                r.rho <= Fraction(bound) for r, bound in zip(rounds, reference[1], strict=True)
+            )
+            skipped_rounds += not todo[-1].any() and not todo[-2].any()
         if id(problem) not in engines:
             engines[id(problem)] = fast.Engine(problem, mes.supported(problem))
         scratch = engines[id(problem)]
@@ -434,7 +445,7 @@ def test_a_proof_inside_a_failed_one_looks_only_at_what_that_one_left(monkeypatc
         assert left is None or not (left & ~todo).any()  # it looked at nothing else
         looked_at += int(todo.sum())
         every_pair += pairs
-    assert len(proofs) >= 40 and looked_at * 4 < every_pair
+    assert len(proofs) >= 40 and looked_at * 4 < every_pair and skipped_rounds >= 5
 
 
 @needs_numba
@@ -447,7 +458,7 @@ def test_a_run_inside_a_failed_proof_skips_the_rivals_it_ruled_out(monkeypatch):
 
     def recorded(engine, budget, reference=None):
         if reference is not None and any(
-            a <= budget <= b for a, b, _ in engine._left.get(tuple(reference[0]), [])
+            a <= budget <= b for a, b, *_ in engine._left.get(tuple(reference[0]), [])
         ):
             runs.append((counting["problem"], budget, run(engine, budget, reference)))
             return runs[-1][2]

@@ -902,6 +902,7 @@ class Engine:
         # Per order, failed proofs' ranges, each inside the one before, and the pairs (round,
         # rival) each did not rule out: a proof of a part of a range looks only at those.
         self._left: dict[tuple, tuple] = {}
+        self._recent: list[tuple] = []  # the last orders with a failed proof
         if not self.whole_weights:
             self.overlap *= 1.0 - SUM_SLACK
         self.neighbours = np.zeros((m, m), dtype=np.bool_)
@@ -968,10 +969,25 @@ class Engine:
         """(todo, rho_known) for `prove_range`: the pairs (round, rival) of `order` not ruled
         out from `low` to `high` by a failed proof over a range holding them, and upper bounds
         of each round's rho at its lower budget; all pairs and no bounds if none was."""
-        for outer_low, outer_high, left, rho_low in reversed(self._left.get(tuple(order), [])):
+        key = tuple(order)
+        for outer_low, outer_high, left, rho_low in reversed(self._left.get(key, [])):
             if outer_low <= low and high <= outer_high:  # the narrowest such range
                 return left, rho_low
         todo = np.ones((len(order) + 1, len(self.costs)), dtype=np.bool_)
+        # Round k's pairs depend only on the rounds up to k: those an order met just before
+        # shares with this one are taken from its failed proofs.
+        shared, found = 0, None
+        for other in self._recent:
+            common = 0
+            while common < min(len(other), len(key)) and other[common] == key[common]:
+                common += 1
+            if common > shared:
+                for outer_low, outer_high, left, _ in reversed(self._left.get(other, [])):
+                    if outer_low <= low and high <= outer_high:
+                        shared, found = common, left
+                        break
+        if found is not None:
+            todo[:shared] = found[:shared]
         return todo, np.full(len(order), np.inf)
 
     def prove(self, low, high, order):
@@ -991,7 +1007,10 @@ class Engine:
         )  # fmt: skip
         if not proven:
             # Kept from the widest to the narrowest: a range is either inside or beside another.
-            known = self._left.setdefault(tuple(order), [])
+            key = tuple(order)
+            known = self._left.setdefault(key, [])
+            if key not in self._recent:
+                self._recent = [*self._recent[-3:], key]
             known[:] = [k for k in known if k[0] <= low and high <= k[1]][-7:]
             known.append((low, high, left, rho_low))
         self.two_ended += two_ended

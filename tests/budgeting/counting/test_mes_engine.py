@@ -398,25 +398,24 @@ def test_money_most_bounds_what_supporters_have_left_without_a_pass(seed):
 @needs_numba
 def test_a_proof_inside_a_failed_one_looks_only_at_what_that_one_left(monkeypatch):
     """A failed proof's pairs (round, rival) that it ruled out are ruled out on any part of its
-    range, so a proof of a part looks only at the others: it proves at least what a proof
+    range, and those of its first rounds on any order that begins with them, so a proof of a
+    part of the range looks only at the others: it proves at least what a proof
     from scratch does, and is sure of at least as much (what it then claims is counted
     exactly by `test_every_range_add1_skips_has_the_same_outcome_at_every_budget`). The rounds
     after the last with a pair left are not counted; the bounds of their rho that stand in
     (from the lower budget of the failed proof) are still above the exact rho."""
-    proofs, counting = [], {}
+    proofs, counting, other_orders = [], {}, [0]
     prove = fast.Engine.prove
 
     def recorded(engine, low, high, order):
-        outer = [
-            left for a, b, left, _ in engine._left.get(tuple(order), []) if a <= low <= high <= b
-        ]
+        todo = engine._todo(order, low, high)[0]
+        same_order = any(a <= low <= high <= b for a, b, *_ in engine._left.get(tuple(order), []))
         result = prove(engine, low, high, order)
-        if outer:
+        if not todo.all():
             inner = None if result[0] else engine._left[tuple(order)][-1][2]
             pairs = (len(order) + 1) * int(engine.alive.sum())
-            proofs.append(
-                (counting["problem"], low, high, list(order), result, outer[-1], inner, pairs)
-            )
+            proofs.append((counting["problem"], low, high, list(order), result, todo, inner, pairs))
+            other_orders[0] += not same_order
         return result
 
     monkeypatch.setattr(fast.Engine, "prove", recorded)
@@ -446,6 +445,7 @@ def test_a_proof_inside_a_failed_one_looks_only_at_what_that_one_left(monkeypatc
         looked_at += int(todo.sum())
         every_pair += pairs
     assert len(proofs) >= 40 and looked_at * 4 < every_pair and skipped_rounds >= 5
+    assert other_orders[0] >= 5
 
 
 @needs_numba

@@ -568,8 +568,9 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
         # the outcome changes (if it does change there, that proof fails but is sure of the
         # steps before; the guesses are as often a step early as late), or a few times what
         # it was sure of if it guessed no change, else halve; if the outcome was not
-        # changing there, prove up to `bad` again. Next to `good` no proof is needed: the
-        # outcome there is counted.
+        # changing there, prove up to `bad` again (a proof inside a failed one costs less
+        # than counting a step). Next to `good` no proof is needed: the outcome there is
+        # counted.
         good, bad, following, target = step, None, None, None
         while good < ceiling and (bad is None or bad - good > 1):
             if target is not None and good < target <= (ceiling if bad is None else bad):
@@ -591,10 +592,11 @@ def add1(problem: Problem, total_budget: int, *, until_overspending=False, repor
             if proven:
                 if bad is None:
                     stride *= 2
-                # Proven up to the step before a guessed change: count the next one. Counted
-                # there and unchanged: the guess was wrong, try the whole range again.
+                # Proven up to a target: the change was guessed too early, so prove the rest
+                # of the failed range again, or count the next step if there is none.
+                # Counted there and unchanged: the same.
                 target = probe + 1 if probe == target and not counted_there else None
-                if counted_there and bad is not None:
+                if bad is not None and (counted_there or target is not None):
                     target = bad
                 good = probe
                 reference = at_probe or reference

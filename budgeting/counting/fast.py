@@ -757,20 +757,8 @@ def prove_range(low_budget, low_err, high_budget, high_err, span, alive0, forced
                 if not reach >= earliest:
                     earliest = reach
         new = first + bounds[k]
-        rich = fund_both(
-            ids,
-            ws,
-            new,
-            low_price,
-            high_price,
-            least,
-            most,
-            slope_at_low,
-            low,
-            high,
-            slopes,
-            safety,
-        )
+        rich = fund_both(ids, ws, new, low_price, high_price, least, most, slope_at_low, low,
+                         high, slopes, safety)  # fmt: skip
         for j in range(ids.shape[0]):
             renamed[ids[j]] = new + j
         for i in range(ptr[f], ptr[f + 1]):
@@ -901,7 +889,7 @@ class Engine:
         self._classes: dict[tuple, tuple] = {}
         # Per order, failed proofs' ranges, each inside the one before, and the pairs (round,
         # rival) each did not rule out: a proof of a part of a range looks only at those.
-        self._left: dict[tuple, tuple] = {}
+        self._left: dict[tuple, list[tuple]] = {}
         self._recent: list[tuple] = []  # the last orders with a failed proof
         if not self.whole_weights:
             self.overlap *= 1.0 - SUM_SLACK
@@ -965,29 +953,33 @@ class Engine:
             self._classes[key] = found
         return found
 
+    def _narrowest(self, key, low, high):
+        """(left, rho_low) of the narrowest failed proof of order `key` over a range holding
+        `low` to `high`, or None."""
+        for outer_low, outer_high, left, rho_low in reversed(self._left.get(key, [])):
+            if outer_low <= low and high <= outer_high:
+                return left, rho_low
+        return None
+
     def _todo(self, order, low, high):
         """(todo, rho_known) for `prove_range`: the pairs (round, rival) of `order` not ruled
         out from `low` to `high` by a failed proof over a range holding them, and upper bounds
         of each round's rho at its lower budget; all pairs and no bounds if none was."""
         key = tuple(order)
-        for outer_low, outer_high, left, rho_low in reversed(self._left.get(key, [])):
-            if outer_low <= low and high <= outer_high:  # the narrowest such range
-                return left, rho_low
+        found = self._narrowest(key, low, high)
+        if found is not None:
+            return found
         todo = np.ones((len(order) + 1, len(self.costs)), dtype=np.bool_)
         # Round k's pairs depend only on the rounds up to k: those an order met just before
         # shares with this one are taken from its failed proofs.
-        shared, found = 0, None
+        shared = 0
         for other in self._recent:
             common = 0
             while common < min(len(other), len(key)) and other[common] == key[common]:
                 common += 1
-            if common > shared:
-                for outer_low, outer_high, left, _ in reversed(self._left.get(other, [])):
-                    if outer_low <= low and high <= outer_high:
-                        shared, found = common, left
-                        break
-        if found is not None:
-            todo[:shared] = found[:shared]
+            if common > shared and (found := self._narrowest(other, low, high)) is not None:
+                shared = common
+                todo[:shared] = found[0][:shared]
         return todo, np.full(len(order), np.inf)
 
     def prove(self, low, high, order):
